@@ -1,0 +1,148 @@
+# Rekisteri — plain Makefile. `make` builds ./rekisteri, `make check` runs every
+# test, `make demo` builds and opens the program on a demo registry.
+VERSION    = 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BINDIR     = $(PREFIX)/bin
+MANDIR     = $(PREFIX)/share/man/man1
+LOCALEDIR  = $(PREFIX)/share/locale
+
+CC        ?= gcc
+CFLAGS    ?= -O2 -g
+WARN       = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla
+BUILD     ?= build
+SAN       ?=
+
+# Missing Debian packages are installed (or the command is printed) before
+# pkg-config is asked anything. Goals that need no compiler skip it.
+NODEPS_GOALS = clean distclean help
+ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+DEPS_STATUS := $(shell ./scripts/ensure-deps >&2 && echo ok)
+ifneq ($(DEPS_STATUS),ok)
+$(error build dependencies are missing: see the message above)
+endif
+endif
+
+PKGS       = sqlcipher ncursesw libsodium
+PKG_CFLAGS:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+UI_LIBS    = -lformw -lmenuw -lpanelw
+CSV_LIBS   = -lcsv
+
+ifeq ($(SAN),1)
+SANFLAGS   = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+CPPFLAGS  += -D_GNU_SOURCE -DSQLITE_HAS_CODEC -DVERSION='"$(VERSION)"' \
+             -DLOCALEDIR='"$(LOCALEDIR)"' -Isrc -Idb -Iui
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -fstack-protector-strong -MMD -MP
+LDFLAGS   += $(SANFLAGS) -Wl,-z,relro,-z,now
+
+DB_SRC     = $(wildcard db/*.c)
+CORE_SRC   = $(filter-out src/main.c,$(wildcard src/*.c))
+UI_SRC     = $(wildcard ui/*.c)
+TEST_SRC   = $(wildcard tests/unit/test_*.c)
+BENCH_SRC  = $(wildcard bench/*.c)
+
+CORE_OBJ   = $(patsubst %.c,$(BUILD)/%.o,$(DB_SRC) $(CORE_SRC))
+UI_OBJ     = $(patsubst %.c,$(BUILD)/%.o,$(UI_SRC))
+MAIN_OBJ   = $(BUILD)/src/main.o
+TEST_BINS  = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+BENCH_BINS = $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+CORE_LIB   = $(BUILD)/librekisteri.a
+
+PO_FILES   = $(wildcard locale/*.po)
+MO_FILES   = $(patsubst locale/%.po,$(BUILD)/locale/%/LC_MESSAGES/rekisteri.mo,$(PO_FILES))
+
+.PHONY: all check unit unit-asan e2e layers bench demo install uninstall clean po help fuzz
+all: rekisteri $(MO_FILES)
+
+rekisteri: $(BUILD)/rekisteri
+	cp $< $@
+
+$(BUILD)/rekisteri: $(MAIN_OBJ) $(UI_OBJ) $(CORE_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(UI_LIBS) $(PKG_LIBS) $(CSV_LIBS)
+
+$(CORE_LIB): $(CORE_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/check_main.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CSV_LIBS) $(CHECK_LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CSV_LIBS)
+
+$(BUILD)/locale/%/LC_MESSAGES/rekisteri.mo: locale/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+# Unit tests (Check), then the same tests under ASan/UBSan, then the real
+# program in tmux. tests/run prints one closing "N passed, N failed" line.
+check: all $(TEST_BINS)
+	$(MAKE) --no-print-directory BUILD=build-asan SAN=1 unit-bins
+	tests/run --unit $(BUILD)/tests --asan build-asan/tests --e2e tests/e2e
+
+unit-bins: $(TEST_BINS)
+
+unit: $(TEST_BINS)
+	tests/run --unit $(BUILD)/tests
+
+unit-asan:
+	$(MAKE) --no-print-directory BUILD=build-asan SAN=1 unit-bins
+	tests/run --asan build-asan/tests
+
+e2e: all
+	tests/run --e2e tests/e2e
+
+# ui -> src -> db, and nothing the other way.
+layers:
+	tests/layers
+
+bench: all $(BENCH_BINS)
+	bench/run $(BUILD)/bench
+
+demo: all
+	./rekisteri demo --dir demo-registry
+	./rekisteri --dir demo-registry
+
+po:
+	xgettext --from-code=UTF-8 -k_ -kN_ -kC_:1c,2 -kNC_:1c,2 -o locale/rekisteri.pot \
+	    --package-name=rekisteri --package-version=$(VERSION) \
+	    --msgid-bugs-address= $(sort $(DB_SRC) $(CORE_SRC) src/main.c $(UI_SRC))
+	for po in $(PO_FILES); do msgmerge -q -U --backup=none $$po locale/rekisteri.pot; done
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -m 0755 rekisteri $(DESTDIR)$(BINDIR)/rekisteri
+	install -m 0644 man/rekisteri.1 $(DESTDIR)$(MANDIR)/rekisteri.1
+	for mo in $(MO_FILES); do \
+	    lang=$$(echo $$mo | sed 's|$(BUILD)/locale/\([^/]*\)/.*|\1|'); \
+	    install -d $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES; \
+	    install -m 0644 $$mo $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES/rekisteri.mo; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/rekisteri $(DESTDIR)$(MANDIR)/rekisteri.1
+	for po in $(PO_FILES); do lang=$$(basename $$po .po); \
+	    rm -f $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES/rekisteri.mo; done
+
+clean:
+	rm -rf build build-asan rekisteri
+
+help:
+	@echo "make            build ./rekisteri"
+	@echo "make demo       build and open the program on a demo registry"
+	@echo "make check      run every test (unit, unit under ASan/UBSan, tmux end-to-end)"
+	@echo "make bench      run the benchmarks"
+	@echo "make install    install (PREFIX=$(PREFIX) DESTDIR=)"
+
+-include $(shell find $(BUILD) build-asan -name '*.d' 2>/dev/null)

@@ -1,0 +1,32 @@
+/* The encrypted database: opening with a raw key, pragmas, transactions and
+ * numbered migrations. Only db/ sees sqlite3. */
+#ifndef RK_DB_H
+#define RK_DB_H
+
+#include "common.h"
+
+typedef struct rk_db rk_db;
+
+/* Opens (or with create, creates) path with a raw 256-bit key
+ * (x'<64 hex>', skipping SQLCipher's PBKDF2), sets cipher_compatibility = 3 so
+ * SQLCipher 4 opens the same files, checks the key by reading sqlite_master,
+ * sets journal_mode=TRUNCATE, synchronous=FULL, busy_timeout, temp_store=MEMORY,
+ * foreign_keys, secure_delete, then applies pending migrations.
+ * RK_EAUTH: the key does not open the file; RK_EFAIL otherwise. */
+int  rk_db_open(const char *path, const unsigned char key[RK_KEY_BYTES], bool create,
+                rk_db **out, rk_err *err);
+void rk_db_close(rk_db *db);
+
+/* BEGIN IMMEDIATE (waits up to the busy timeout), COMMIT, ROLLBACK. */
+int  rk_db_begin(rk_db *db, rk_err *err);
+int  rk_db_commit(rk_db *db, rk_err *err);
+void rk_db_rollback(rk_db *db);
+
+int  rk_db_schema_version(rk_db *db);   /* PRAGMA user_version */
+int  rk_db_latest_version(void);         /* highest migration number */
+int  rk_db_integrity_check(rk_db *db, rk_err *err);
+
+/* For db/ modules only. */
+struct sqlite3 *rk_db_handle(rk_db *db);
+
+#endif

@@ -1,0 +1,65 @@
+/* The audit chain: every row carries a keyed BLAKE2b-256 of its own fields and
+ * the previous row's hash, so an edited, deleted or reordered row breaks the
+ * chain from that row on. Rows are appended in the same transaction as the
+ * action they record. */
+#ifndef RK_AUDIT_H
+#define RK_AUDIT_H
+
+#include "db_audit.h"
+
+/* X(enum suffix, stored action name, translated description) */
+#define RK_AUDIT_ACTIONS(X)                                                     \
+    X(REGISTRY_CREATED, "registry_created", N_("Registry created"))            \
+    X(LOGIN,            "login",            N_("Logged in"))                   \
+    X(LOGIN_FAILED,     "login_failed",     N_("Failed login"))                \
+    X(LOGOUT,           "logout",           N_("Logged out"))                  \
+    X(ACCOUNT_LOCKED,   "account_locked",   N_("Account locked after failed logins")) \
+    X(ACCOUNT_UNLOCKED, "account_unlocked", N_("Account unlocked"))            \
+    X(SESSION_LOCKED,   "session_locked",   N_("Screen locked when idle"))     \
+    X(SESSION_UNLOCKED, "session_unlocked", N_("Screen unlocked"))             \
+    X(USER_ADDED,       "user_added",       N_("User added"))                  \
+    X(USER_DISABLED,    "user_disabled",    N_("User disabled"))               \
+    X(USER_ENABLED,     "user_enabled",     N_("User enabled"))                \
+    X(PASSWORD_CHANGED, "password_changed", N_("Password changed"))            \
+    X(PASSWORD_RESET,   "password_reset",   N_("Password reset by an administrator")) \
+    X(CONFIG_CHANGED,   "config_changed",   N_("Setting changed"))             \
+    X(AUDIT_VERIFIED,   "audit_verified",   N_("Audit chain verified"))
+
+typedef enum rk_audit_action {
+#define X(id, name, desc) RK_AUDIT_##id,
+    RK_AUDIT_ACTIONS(X)
+#undef X
+    RK_AUDIT_ACTION_COUNT
+} rk_audit_action;
+
+const char *rk_audit_action_name(rk_audit_action a);
+const char *rk_audit_action_description(const char *stored_name); /* translated */
+
+/* Audit MAC key from the database key (crypto_kdf, context "rkaudit_"). */
+void rk_audit_derive_key(const unsigned char dbkey[RK_KEY_BYTES],
+                         unsigned char audit_key[RK_KEY_BYTES]);
+
+/* Hash of a row (all fields but hash itself) under the audit key. */
+void rk_audit_row_hash(const unsigned char audit_key[RK_KEY_BYTES],
+                       const rk_audit_row *row,
+                       unsigned char out[RK_AUDIT_HASH_BYTES]);
+
+/* Appends one event inside the caller's transaction. ts NULL = now. */
+int rk_audit_append(rk_db *db, const unsigned char audit_key[RK_KEY_BYTES],
+                    const char *ts, const char *user, rk_audit_action action,
+                    int64_t client_id, const char *details, const char *terminal,
+                    rk_err *err);
+
+/* Walks the whole chain. RK_OK, or RK_EFAIL with *first_bad = the seq of the
+ * first row that does not verify (err says why). */
+int rk_audit_verify(rk_db *db, const unsigned char audit_key[RK_KEY_BYTES],
+                    int64_t *rows, int64_t *first_bad, rk_err *err);
+
+/* Where the user is: "ssh 10.0.0.5 51234" from SSH_CONNECTION, else the tty
+ * name, else "local". */
+const char *rk_audit_terminal(char *buf, size_t n);
+
+/* Current UTC time as ISO 8601 ("2026-11-22T05:32:16Z"). */
+const char *rk_now_iso(char buf[32]);
+
+#endif

@@ -1,0 +1,46 @@
+#include "common.h"
+
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *rk_pgettext(const char *ctx_msgid, const char *msgid)
+{
+    const char *t = dcgettext(NULL, ctx_msgid, LC_MESSAGES);
+    return t == ctx_msgid ? msgid : t;
+}
+
+int rk_err_set(rk_err *err, int code, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+        err->code = code;
+    }
+    return code;
+}
+
+void rk_err_clear(rk_err *err)
+{
+    if (err) {
+        err->code = RK_OK;
+        err->msg[0] = '\0';
+    }
+}
+
+bool rk_username_valid(const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    if (n == 0 || n > RK_USERNAME_MAX || name[0] < 'a' || name[0] > 'z')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}

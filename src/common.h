@@ -1,0 +1,52 @@
+/* Shared definitions for every layer: status codes, the error carrier and
+ * the gettext macros. No curses and no SQL here. */
+#ifndef RK_COMMON_H
+#define RK_COMMON_H
+
+#include <libintl.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define _(s)  gettext(s)
+#define N_(s) (s)
+/* Context-qualified message: C_("fkey", "Quit"). Same wire format as
+ * gettext.h's pgettext (context EOT msgid). */
+#define C_(ctx, s)  rk_pgettext(ctx "\004" s, s)
+#define NC_(ctx, s) (s)
+const char *rk_pgettext(const char *ctx_msgid, const char *msgid);
+
+/* Status codes double as the program's exit codes (see --help, rekisteri.1). */
+enum rk_status {
+    RK_OK      = 0,
+    RK_EFAIL   = 1,   /* any failure: I/O, corrupt data, invalid input */
+    RK_EUSAGE  = 2,   /* wrong command-line usage */
+    RK_EAUTH   = 3,   /* wrong credentials, disabled or locked account */
+    RK_EDENIED = 4,   /* not allowed for this role */
+    RK_ECONFLICT = 5, /* someone else changed the row first (internal) */
+    RK_ENOTFOUND = 6, /* no such user / client / key (internal) */
+};
+
+/* Every fallible call takes an rk_err* and fills it with one translated,
+ * human sentence; callers print it, never build their own. */
+typedef struct rk_err {
+    int  code;
+    char msg[512];
+} rk_err;
+
+int  rk_err_set(rk_err *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void rk_err_clear(rk_err *err);
+
+/* Lengths of names that appear in files and the database. */
+#define RK_USERNAME_MAX 32
+#define RK_FULLNAME_MAX 128
+#define RK_KEY_BYTES    32
+
+/* Usernames: 1-32 of [a-z0-9._-], starting with a letter. They appear in the
+ * keyring, the lockout file and the audit log, so they are kept plain. */
+bool rk_username_valid(const char *name);
+
+#define RK_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

@@ -1,0 +1,41 @@
+/* Settings kept in the registry (admin changes them, every change audited).
+ * One table declares each key, its default, its check and its help text. */
+#ifndef RK_CONFIG_H
+#define RK_CONFIG_H
+
+#include "session.h"
+
+/* X(enum suffix, key, default, validator, help) */
+#define RK_CONFIG_KEYS(X)                                                       \
+    X(IDLE_LOCK, "idle_lock", "10m", rk_config_check_duration,                  \
+      N_("Lock the screen after this long without a key: 30s, 10m, 1h; 0 = never")) \
+    X(KDF, "kdf", RK_KDF_DEFAULT, rk_config_check_kdf,                          \
+      N_("Argon2id cost for new password slots: interactive, moderate or sensitive")) \
+    X(REGISTRY_NAME, "registry_name", "Rekisteri", rk_config_check_text,        \
+      N_("The registry's name shown in the title line"))
+
+typedef enum rk_config_key {
+#define X(id, key, def, check, help) RK_CONFIG_##id,
+    RK_CONFIG_KEYS(X)
+#undef X
+    RK_CONFIG_COUNT
+} rk_config_key;
+
+int rk_config_check_duration(const char *value, rk_err *err);
+int rk_config_check_kdf(const char *value, rk_err *err);
+int rk_config_check_text(const char *value, rk_err *err);
+
+const char *rk_config_key_name(rk_config_key k);
+const char *rk_config_key_help(rk_config_key k);      /* translated */
+const char *rk_config_key_default(rk_config_key k);
+int         rk_config_key_parse(const char *name);    /* -1 if unknown */
+
+/* Value or default. Any role may read settings (they hold no personal data). */
+int rk_config_get(rk_session *s, rk_config_key k, char *val, size_t n, rk_err *err);
+/* Admin only; validated; audited with old and new value. */
+int rk_config_set(rk_session *s, const char *key, const char *value, rk_err *err);
+
+/* "30s" "10m" "1h" "0" -> seconds; -1 if invalid. */
+long rk_duration_parse(const char *s);
+
+#endif

@@ -1,0 +1,81 @@
+# Helpers for end-to-end tests: the real ./rekisteri in a real terminal (tmux),
+# keys sent with send-keys, the screen read with capture-pane.
+# Each test script sources this, and is run by tests/run; it exits non-zero on
+# the first failed expectation, printing the screen it saw.
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+RK=${RK:-$ROOT/rekisteri}
+# Cheap Argon2id parameters for test slots only (see registry.h).
+export REKISTERI_KDF=min
+TMUX_SOCK="rk-e2e-$$"
+WORK=$(mktemp -d /tmp/rk-e2e.XXXXXX)
+export REKISTERI_DIR="$WORK/reg"
+TEST_NAME=$(basename "$0" .sh)
+
+t_tmux() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
+
+cleanup() {
+    t_tmux kill-server 2>/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL [$TEST_NAME]: $*"
+    if t_tmux has-session -t t 2>/dev/null; then
+        echo "----- screen -----"; screen; echo "------------------"
+    fi
+    exit 1
+}
+
+# Creates a registry with an admin (password in $ADMIN_PW) at $REKISTERI_DIR.
+ADMIN_PW="admin-password-1"
+make_registry() {
+    printf '%s\n' "$ADMIN_PW" | "$RK" init --admin admin --name "Anna Admin" \
+        --new-password-fd 0 >/dev/null || fail "init failed"
+}
+
+# Adds a user as admin: add_user NAME ROLE PASSWORD
+add_user() {
+    { printf '%s\n' "$ADMIN_PW"; printf '%s\n' "$3"; } |
+        "$RK" user add "$1" --role "$2" --user admin --password-fd 0 --new-password-fd 0 \
+        >/dev/null || fail "user add $1 failed"
+}
+
+# start [WIDTH HEIGHT] -- command...: runs a command in a fresh tmux session.
+start() {
+    local w=100 h=30
+    if [ "${1:-}" != "--" ]; then w=$1; h=$2; shift 2; fi
+    shift
+    t_tmux new-session -d -s t -x "$w" -y "$h" \
+        "env REKISTERI_DIR='$REKISTERI_DIR' REKISTERI_KDF=min LANG=${LANG_UI:-C.UTF-8} LC_ALL=${LANG_UI:-C.UTF-8} $* ; echo '<<exit '\$?'>>'; sleep 30"
+    t_tmux set-option -t t remain-on-exit on >/dev/null
+}
+
+screen() { t_tmux capture-pane -p -t t; }
+keys()   { t_tmux send-keys -t t "$@"; }
+# Types literal text (no key-name interpretation).
+type_text() { t_tmux send-keys -t t -l -- "$1"; }
+
+# expect TEXT [SECONDS]: waits until TEXT is on screen.
+expect() {
+    local text=$1 secs=${2:-5} i
+    for ((i = 0; i < secs * 20; i++)); do
+        screen | grep -qF -- "$text" && return 0
+        sleep 0.05
+    done
+    fail "expected '$text' on screen"
+}
+
+# expect_not TEXT: TEXT is not on screen now.
+expect_not() {
+    screen | grep -qF -- "$1" && fail "did not expect '$1' on screen"
+    return 0
+}
+
+# Logs in at the login screen: login USER PASSWORD
+login() {
+    expect "Username"
+    type_text "$1"; keys Enter
+    type_text "$2"; keys Enter
+}
