@@ -28,5 +28,6 @@ int  rk_db_integrity_check(rk_db *db, rk_err *err);
 
 /* For db/ modules only. */
 struct sqlite3 *rk_db_handle(rk_db *db);
+int  rk_db_migrate(rk_db *db, rk_err *err);   /* db/migrations.c, from rk_db_open */
 
 #endif

@@ -1,0 +1,289 @@
+/* Opening the encrypted database, its pragmas and transactions. */
+#include "db.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RK_BUSY_TIMEOUT_MS 10000
+
+struct rk_db {
+    sqlite3 *h;
+    char    *path;   /* for messages only */
+};
+
+sqlite3 *rk_db_handle(rk_db *db)
+{
+    return db ? db->h : NULL;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* Creates the file 0600 before SQLite sees it: SQLite would create it with
+ * 0644 & ~umask, and its journal copies the database file's mode. */
+static int create_file(const char *path, rk_err *err)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            return RK_OK;
+        return rk_err_set(err, RK_EFAIL, _("Cannot create the database %s: %s."), path,
+                          strerror(errno));
+    }
+    if (fchmod(fd, 0600) != 0) {
+        int e = errno;
+        close(fd);
+        unlink(path);
+        return rk_err_set(err, RK_EFAIL, _("Cannot set the permissions of %s: %s."), path,
+                          strerror(e));
+    }
+    close(fd);
+    return RK_OK;
+}
+
+/* The key goes to SQLCipher as the literal x'<64 hex>' so that it is used as
+ * is, without SQLCipher's own PBKDF2. The string lives only in locked memory. */
+static int apply_key(sqlite3 *h, const unsigned char key[RK_KEY_BYTES])
+{
+    size_t n = 2 * RK_KEY_BYTES + 4;   /* x ' hex ' NUL */
+    char *s = sodium_malloc(n);
+    if (!s)
+        return SQLITE_NOMEM;
+    s[0] = 'x';
+    s[1] = '\'';
+    sodium_bin2hex(s + 2, 2 * RK_KEY_BYTES + 1, key, RK_KEY_BYTES);
+    s[2 + 2 * RK_KEY_BYTES] = '\'';
+    s[3 + 2 * RK_KEY_BYTES] = '\0';
+    int rc = sqlite3_key(h, s, (int)(n - 1));
+    sodium_free(s);   /* wipes */
+    return rc;
+}
+
+static int exec_pragma(rk_db *db, const char *sql, rk_err *err)
+{
+    if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return rk_err_set(err, RK_EFAIL, _("Cannot configure the database %s (%s): %s."),
+                          db->path, sql, sqlite3_errmsg(db->h));
+    return RK_OK;
+}
+
+static int check_journal_mode(rk_db *db, rk_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int ok = 0;
+    if (sqlite3_prepare_v2(db->h, "PRAGMA journal_mode=TRUNCATE", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        const char *m = (const char *)sqlite3_column_text(st, 0);
+        ok = m && strcmp(m, "truncate") == 0;
+    }
+    sqlite3_finalize(st);
+    if (!ok)
+        return rk_err_set(err, RK_EFAIL,
+                          _("Cannot set the journal mode of the database %s: %s."), db->path,
+                          sqlite3_errmsg(db->h));
+    return RK_OK;
+}
+
+int rk_db_open(const char *path, const unsigned char key[RK_KEY_BYTES], bool create,
+               rk_db **out, rk_err *err)
+{
+    *out = NULL;
+    if (sodium_init() < 0)
+        return rk_err_set(err, RK_EFAIL, _("Cannot initialise the cryptography library."));
+    if (create) {
+        int st = create_file(path, err);
+        if (st)
+            return st;
+    } else {
+        struct stat st;
+        if (stat(path, &st) != 0)
+            return rk_err_set(err, RK_EFAIL, _("Cannot open the database %s: %s."), path,
+                              strerror(errno));
+    }
+
+    int status = RK_EFAIL;
+    rk_db *db = calloc(1, sizeof *db);
+    if (!db || !(db->path = strdup(path))) {
+        free(db);
+        return rk_err_set(err, RK_EFAIL, _("Out of memory opening the database %s."), path);
+    }
+    int rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE, NULL);
+    if (rc != SQLITE_OK) {
+        rk_err_set(err, RK_EFAIL, _("Cannot open the database %s: %s."), path,
+                   db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+        goto fail;
+    }
+    sqlite3_extended_result_codes(db->h, 1);
+    sqlite3_busy_timeout(db->h, RK_BUSY_TIMEOUT_MS);
+
+    if (apply_key(db->h, key) != SQLITE_OK) {
+        rk_err_set(err, RK_EFAIL, _("Cannot set the key of the database %s: %s."), path,
+                   sqlite3_errmsg(db->h));
+        goto fail;
+    }
+    /* SQLCipher 4 reads 3.x files only in compatibility mode; 3.4 ignores it. */
+    if (exec_pragma(db, "PRAGMA cipher_compatibility = 3", err))
+        goto fail;
+
+    /* A wrong key shows only at the first read of a page. */
+    rc = sqlite3_exec(db->h, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+    if ((rc & 0xff) == SQLITE_NOTADB) {
+        status = rk_err_set(err, RK_EAUTH, _("The key does not open the database %s."), path);
+        goto fail;
+    }
+    if (rc != SQLITE_OK) {
+        rk_err_set(err, RK_EFAIL, _("Cannot read the database %s: %s."), path,
+                   sqlite3_errmsg(db->h));
+        goto fail;
+    }
+
+    if (check_journal_mode(db, err) ||
+        exec_pragma(db, "PRAGMA synchronous=FULL", err) ||
+        exec_pragma(db, "PRAGMA temp_store=MEMORY", err) ||
+        exec_pragma(db, "PRAGMA foreign_keys=ON", err) ||
+        exec_pragma(db, "PRAGMA secure_delete=ON", err))
+        goto fail;
+
+    if ((status = rk_db_migrate(db, err)) != RK_OK)
+        goto fail;
+    *out = db;
+    return RK_OK;
+
+fail:
+    rk_db_close(db);
+    return status;
+}
+
+void rk_db_close(rk_db *db)
+{
+    if (!db)
+        return;
+    if (db->h) {
+        if (!sqlite3_get_autocommit(db->h))
+            sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close_v2(db->h);
+    }
+    free(db->path);
+    free(db);
+}
+
+/* BEGIN IMMEDIATE takes the write lock up front, so a transaction never
+ * fails half-way for want of it. The busy handler waits for most conflicts;
+ * the loop covers the cases where SQLite returns SQLITE_BUSY without
+ * calling it, until the same timeout. */
+int rk_db_begin(rk_db *db, rk_err *err)
+{
+    if (!sqlite3_get_autocommit(db->h))
+        return rk_err_set(err, RK_EFAIL,
+                          _("A transaction is already open on the database %s."), db->path);
+    long long deadline = now_ms() + RK_BUSY_TIMEOUT_MS;
+    for (;;) {
+        int rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            return RK_OK;
+        if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+            return rk_err_set(err, RK_EFAIL, _("Cannot start a transaction on the database %s: %s."),
+                              db->path, sqlite3_errmsg(db->h));
+        if (now_ms() >= deadline)
+            return rk_err_set(err, RK_EFAIL,
+                              _("The database %s is busy: another user kept it locked for over %d seconds."),
+                              db->path, RK_BUSY_TIMEOUT_MS / 1000);
+        sleep_ms(20);
+    }
+}
+
+int rk_db_commit(rk_db *db, rk_err *err)
+{
+    long long deadline = now_ms() + RK_BUSY_TIMEOUT_MS;
+    for (;;) {
+        int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            return RK_OK;
+        /* COMMIT waits for readers to leave; on BUSY the transaction stays open. */
+        if (((rc & 0xff) == SQLITE_BUSY) && now_ms() < deadline &&
+            !sqlite3_get_autocommit(db->h)) {
+            sleep_ms(20);
+            continue;
+        }
+        rk_err_set(err, RK_EFAIL, _("Cannot save the changes to the database %s: %s."),
+                   db->path, sqlite3_errmsg(db->h));
+        rk_db_rollback(db);
+        return RK_EFAIL;
+    }
+}
+
+void rk_db_rollback(rk_db *db)
+{
+    if (db && db->h && !sqlite3_get_autocommit(db->h))
+        sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int rk_db_schema_version(rk_db *db)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int rk_db_integrity_check(rk_db *db, rk_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->h, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
+        return rk_err_set(err, RK_EFAIL, _("Cannot check the database %s: %s."), db->path,
+                          sqlite3_errmsg(db->h));
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        rk_err_set(err, RK_EFAIL, _("Cannot check the database %s: %s."), db->path,
+                   sqlite3_errmsg(db->h));
+        sqlite3_finalize(st);
+        return RK_EFAIL;
+    }
+    const char *r = (const char *)sqlite3_column_text(st, 0);
+    if (!r || strcmp(r, "ok") != 0) {
+        rk_err_set(err, RK_EFAIL, _("The database %s is damaged: %s."), db->path,
+                   r ? r : "?");
+        sqlite3_finalize(st);
+        return RK_EFAIL;
+    }
+    sqlite3_finalize(st);
+
+    if (sqlite3_prepare_v2(db->h, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK)
+        return rk_err_set(err, RK_EFAIL, _("Cannot check the database %s: %s."), db->path,
+                          sqlite3_errmsg(db->h));
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *table = (const char *)sqlite3_column_text(st, 0);
+        rk_err_set(err, RK_EFAIL,
+                   _("The database %s is damaged: the table %s refers to rows that do not exist."),
+                   db->path, table ? table : "?");
+        sqlite3_finalize(st);
+        return RK_EFAIL;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return rk_err_set(err, RK_EFAIL, _("Cannot check the database %s: %s."), db->path,
+                          sqlite3_errmsg(db->h));
+    return RK_OK;
+}
