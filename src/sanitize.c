@@ -1,0 +1,227 @@
+/* Terminal-safe copy of untrusted text. The input is decoded strictly as
+ * UTF-8 and run through a small escape-sequence state machine modelled on
+ * what terminals parse (ECMA-48), so a sequence is dropped whole rather than
+ * leaving its parameters on screen. Output is re-encoded from code points, so
+ * it is always valid UTF-8 whatever the input was. */
+#include "sanitize.h"
+
+#include <string.h>
+
+enum state {
+    S_TEXT,
+    S_ESC,        /* after ESC */
+    S_ESC_INTER,  /* ESC + intermediate bytes 0x20-0x2F, e.g. ESC ( B */
+    S_CSI,        /* ESC [ or U+009B: parameters until a final byte 0x40-0x7E */
+    S_OSC,        /* ESC ] or U+009D: until BEL or ST */
+    S_STR,        /* DCS, SOS, PM, APC: until ST (ESC \ or U+009C) */
+};
+
+#define ESC 0x1b
+#define BEL 0x07
+#define CAN 0x18  /* CAN and SUB abort any sequence in terminals */
+#define SUB 0x1a
+#define C1_DCS 0x90
+#define C1_SOS 0x98
+#define C1_CSI 0x9b
+#define C1_ST  0x9c
+#define C1_OSC 0x9d
+#define C1_PM  0x9e
+#define C1_APC 0x9f
+
+struct out {
+    char  *dst;
+    size_t size;   /* dstsize - 1: room for text, the NUL is extra */
+    size_t len;
+    bool   full;   /* once a code point does not fit, nothing later is written */
+    int    flags;
+};
+
+/* Strict UTF-8 decode of one code point; returns its length or 0 if the
+ * first byte does not start a valid sequence (overlong, surrogate, above
+ * U+10FFFF, stray continuation, truncated). */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned char b = s[0];
+    if (b < 0x80) {
+        *cp = b;
+        return 1;
+    }
+    size_t len;
+    uint32_t v;
+    unsigned char lo = 0x80, hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) {
+        len = 2;
+        v = b & 0x1f;
+    } else if (b >= 0xe0 && b <= 0xef) {
+        len = 3;
+        v = b & 0x0f;
+        if (b == 0xe0)
+            lo = 0xa0;   /* overlong */
+        else if (b == 0xed)
+            hi = 0x9f;   /* surrogates */
+    } else if (b >= 0xf0 && b <= 0xf4) {
+        len = 4;
+        v = b & 0x07;
+        if (b == 0xf0)
+            lo = 0x90;   /* overlong */
+        else if (b == 0xf4)
+            hi = 0x8f;   /* above U+10FFFF */
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        unsigned char c = s[i];
+        if (c < (i == 1 ? lo : 0x80) || c > (i == 1 ? hi : 0xbf))
+            return 0;
+        v = (v << 6) | (c & 0x3f);
+    }
+    *cp = v;
+    return len;
+}
+
+static void put(struct out *o, uint32_t cp)
+{
+    if (o->full)
+        return;
+    unsigned char b[4];
+    size_t n;
+    if (cp < 0x80) {
+        b[0] = (unsigned char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        b[0] = (unsigned char)(0xc0 | (cp >> 6));
+        b[1] = (unsigned char)(0x80 | (cp & 0x3f));
+        n = 2;
+    } else if (cp < 0x10000) {
+        b[0] = (unsigned char)(0xe0 | (cp >> 12));
+        b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+        b[2] = (unsigned char)(0x80 | (cp & 0x3f));
+        n = 3;
+    } else {
+        b[0] = (unsigned char)(0xf0 | (cp >> 18));
+        b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+        b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+        b[3] = (unsigned char)(0x80 | (cp & 0x3f));
+        n = 4;
+    }
+    if (o->size - o->len < n) {
+        o->full = true;
+        return;
+    }
+    memcpy(o->dst + o->len, b, n);
+    o->len += n;
+}
+
+/* Bidi embeddings, overrides, isolates and marks: they reorder what follows
+ * on screen, so a name could display as something else. */
+static bool is_bidi_control(uint32_t cp)
+{
+    return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+           cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
+static void put_text(struct out *o, uint32_t cp)
+{
+    if (cp == '\n' && (o->flags & RK_SANITIZE_KEEP_NEWLINE))
+        put(o, cp);
+    else if (cp == '\t')
+        put(o, ' ');
+    else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || is_bidi_control(cp))
+        return;
+    else
+        put(o, cp);
+}
+
+/* Feeds one code point through the escape-sequence machine. */
+static enum state step(enum state st, uint32_t cp, struct out *o)
+{
+    for (;;) {
+        switch (st) {
+        case S_TEXT:
+            switch (cp) {
+            case ESC:    return S_ESC;
+            case C1_CSI: return S_CSI;
+            case C1_OSC: return S_OSC;
+            case C1_DCS: case C1_SOS: case C1_PM: case C1_APC: return S_STR;
+            default:
+                put_text(o, cp);
+                return S_TEXT;
+            }
+        case S_ESC:
+            if (cp == '[')
+                return S_CSI;
+            if (cp == ']')
+                return S_OSC;
+            if (cp == 'P' || cp == 'X' || cp == '^' || cp == '_')
+                return S_STR;
+            if (cp == ESC)
+                return S_ESC;
+            if (cp >= 0x20 && cp <= 0x2f)
+                return S_ESC_INTER;
+            if (cp >= 0x30 && cp <= 0x7e)
+                return S_TEXT;   /* two-byte sequence: ESC 7, ESC c ... */
+            st = S_TEXT;         /* not a sequence: drop ESC, read cp as text */
+            continue;
+        case S_ESC_INTER:
+            if (cp >= 0x20 && cp <= 0x2f)
+                return S_ESC_INTER;
+            if (cp >= 0x30 && cp <= 0x7e)
+                return S_TEXT;
+            if (cp == ESC)
+                return S_ESC;
+            st = S_TEXT;
+            continue;
+        case S_CSI:
+            if (cp >= 0x20 && cp <= 0x3f)
+                return S_CSI;
+            if (cp >= 0x40 && cp <= 0x7e)
+                return S_TEXT;
+            if (cp == ESC)
+                return S_ESC;
+            /* Anything else cannot be part of a CSI: end it and show cp. */
+            st = S_TEXT;
+            continue;
+        case S_OSC:
+        case S_STR:
+            /* An ESC ends the string: ESC \ (ST) is then consumed by S_ESC as
+             * a two-byte sequence, any other ESC starts the next sequence. */
+            if (cp == ESC)
+                return S_ESC;
+            if (cp == C1_ST || cp == CAN || cp == SUB || (st == S_OSC && cp == BEL))
+                return S_TEXT;
+            return st;   /* string content, consumed */
+        }
+        return S_TEXT;
+    }
+}
+
+size_t rk_sanitize_n(char *dst, size_t dstsize, const char *src, size_t srclen, int flags)
+{
+    if (!dst || dstsize == 0)
+        return 0;
+    struct out o = { .dst = dst, .size = dstsize - 1, .len = 0, .full = false, .flags = flags };
+    const unsigned char *p = (const unsigned char *)src;
+    if (!src)
+        srclen = 0;
+    enum state st = S_TEXT;
+    while (srclen > 0 && !o.full) {
+        uint32_t cp = 0;
+        size_t n = utf8_decode(p, srclen, &cp);
+        if (n == 0) {   /* one bad byte, one U+FFFD; resynchronise on the next */
+            cp = 0xfffd;
+            n = 1;
+        }
+        st = step(st, cp, &o);
+        p += n;
+        srclen -= n;
+    }
+    dst[o.len] = '\0';
+    return o.len;
+}
+
+size_t rk_sanitize(char *dst, size_t dstsize, const char *src, int flags)
+{
+    return rk_sanitize_n(dst, dstsize, src, src ? strlen(src) : 0, flags);
+}
