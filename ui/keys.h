@@ -1,0 +1,110 @@
+/* Every action of the UI, declared once: the enum, its name, its keys, its
+ * label in the function-key bar and its help sentence all come from
+ * UI_ACTIONS. Each screen lists which actions it offers; the bar and the
+ * help screen are drawn from that list, so they cannot disagree with what
+ * the keys do.
+ *
+ * Every action with an F-key also has a Ctrl or letter alternative, and
+ * Esc followed by a digit (or Alt-digit) is F1..F10 (0 = F10), as in
+ * Midnight Commander, for terminals that send no F-keys. Letters only act
+ * on screens without a text field. */
+#ifndef RK_UI_KEYS_H
+#define RK_UI_KEYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <wchar.h>
+
+#include "common.h"
+
+enum ui_keykind {
+    UK_NONE, UK_FKEY, UK_CTRL, UK_LETTER, UK_ENTER, UK_ESC, UK_TAB, UK_BTAB,
+};
+
+typedef struct ui_keyspec {
+    enum ui_keykind kind;
+    int val;               /* F-key number, letter, or the Ctrl letter */
+} ui_keyspec;
+
+#define KF(n)  { UK_FKEY, (n) }
+#define KC(c)  { UK_CTRL, (c) }
+#define KL(c)  { UK_LETTER, (c) }
+#define KENTER { UK_ENTER, 0 }
+#define KESC   { UK_ESC, 0 }
+#define KTAB   { UK_TAB, 0 }
+#define KBTAB  { UK_BTAB, 0 }
+#define K0     { UK_NONE, 0 }
+
+/* X(id, name, key1, key2, in_bar, label (context "fkey"), help) */
+#define UI_ACTIONS(X)                                                          \
+    X(HELP, "help", KF(1), KL('?'), true, NC_("fkey", "Help"),                 \
+      N_("Show the keys of this screen; Esc or F1 closes the help."))         \
+    X(QUIT, "quit", KF(10), KC('Q'), true, NC_("fkey", "Quit"),                \
+      N_("Log out and leave the program."))                                    \
+    X(LOCK, "lock", KF(9), KL('l'), true, NC_("fkey", "Lock"),                 \
+      N_("Lock the screen now, e.g. when leaving the desk."))                  \
+    X(REDRAW, "redraw", KC('L'), K0, false, NC_("fkey", "Redraw"),             \
+      N_("Redraw the whole screen."))                                          \
+    X(LOGIN, "login", KENTER, K0, true, NC_("fkey", "Log in"),                 \
+      N_("Log in with the username and password given."))                     \
+    X(UNLOCK_SCREEN, "unlock-screen", KENTER, K0, true, NC_("fkey", "Unlock"), \
+      N_("Unlock the screen with your password."))                             \
+    X(NEXT_FIELD, "next-field", KTAB, K0, false, NC_("fkey", "Next"),          \
+      N_("Move to the next field (also Down; Enter on all but the last field)."))\
+    X(PREV_FIELD, "previous-field", KBTAB, K0, false, NC_("fkey", "Previous"), \
+      N_("Move to the previous field (also Up)."))                             \
+    X(SAVE, "save", KF(2), KC('S'), true, NC_("fkey", "Save"),                 \
+      N_("Save the form (Enter on its last field does the same)."))            \
+    X(CONFIRM, "confirm", KENTER, K0, true, NC_("fkey", "Confirm"),            \
+      N_("Carry out the action asked about."))                                 \
+    X(CANCEL, "cancel", KESC, KC('C'), true, NC_("fkey", "Cancel"),            \
+      N_("Close without changing anything."))                                  \
+    X(USER_ADD, "user-add", KF(2), KL('a'), true, NC_("fkey", "Add"),          \
+      N_("Add a user: username, full name, role and a first password."))       \
+    X(USER_DISABLE, "user-disable", KF(3), KL('d'), true, NC_("fkey", "Disable"), \
+      N_("Disable the selected user: they can no longer log in."))             \
+    X(USER_ENABLE, "user-enable", KF(4), KL('e'), true, NC_("fkey", "Enable"), \
+      N_("Enable the selected user again."))                                   \
+    X(USER_UNLOCK, "user-unlock", KF(5), KL('u'), true, NC_("fkey", "Unlock"), \
+      N_("Clear the selected user's failed logins and lock."))                 \
+    X(USER_RESET, "user-reset-password", KF(6), KL('p'), true, NC_("fkey", "Passwd"), \
+      N_("Give the selected user a new password."))                            \
+    X(OWN_PASSWD, "change-password", KF(2), KL('p'), true, NC_("fkey", "Passwd"), \
+      N_("Change your own password."))
+
+typedef enum ui_action {
+    UI_ACT_NONE = -1,
+#define X(id, name, k1, k2, bar, label, help) UI_ACT_##id,
+    UI_ACTIONS(X)
+#undef X
+    UI_ACT_COUNT
+} ui_action;
+
+/* A key as read from curses: fn means ch is a KEY_* code. */
+typedef struct ui_key {
+    bool fn;
+    wint_t ch;
+} ui_key;
+
+const char *ui_action_name(ui_action a);
+const char *ui_action_label(ui_action a);   /* translated, short */
+const char *ui_action_help(ui_action a);    /* translated sentence */
+bool        ui_action_in_bar(ui_action a);
+const ui_keyspec *ui_action_keys(ui_action a, size_t *n);
+
+/* "F2", "Ctrl-Q", "a", "Enter"... (translated where it is a word). */
+void ui_keyspec_label(const ui_keyspec *k, char *buf, size_t n);
+/* All keys of an action: "F2, a". */
+void ui_action_keys_label(ui_action a, char *buf, size_t n);
+
+bool ui_key_matches(const ui_key *k, const ui_keyspec *spec, bool letters);
+
+/* The action among acts[0..n) bound to k, or UI_ACT_NONE. Letter keys count
+ * only when `letters` (no text field has the focus). */
+ui_action ui_key_action(const ui_key *k, const ui_action *acts, size_t n, bool letters);
+
+/* The actions every screen offers, in bar order. */
+extern const ui_action ui_global_actions[];
+extern const size_t ui_global_actions_n;
+
+#endif

@@ -1,0 +1,65 @@
+/* Home for every role but admin until client search exists: who is logged
+ * in, with which role, when they last logged in, and their password. */
+#include <stdio.h>
+#include <string.h>
+
+#include "sanitize.h"
+#include "screen.h"
+
+static const ui_action account_actions[] = { UI_ACT_OWN_PASSWD };
+
+static void account_action(ui *u, ui_action a)
+{
+    if (a == UI_ACT_OWN_PASSWD)
+        ui_password_form(u, u->session->user, true);
+}
+
+static void row(int y, int x, int lw, int w, const char *label, const char *value,
+                ui_style st)
+{
+    char l[256];
+    snprintf(l, sizeof l, "%s:", label);
+    ui_put(y, x, lw, l, UI_ST_HEADING);
+    ui_put(y, x + lw + 1, w - lw - 1, value, st);
+}
+
+static void account_draw(ui *u, const ui_rect *r)
+{
+    const rk_session *s = u->session;
+    char full[RK_FULLNAME_MAX * 2], user[RK_USERNAME_MAX * 4 + 1], when[32];
+    char desc[4][UI_WRAP_LINE];
+    const char *labels[] = { _("Full name"), _("Username"), _("Role"), _("Previous login") };
+    int lw = 0;
+    for (size_t i = 0; i < RK_ARRAY_LEN(labels); i++) {
+        int w = ui_text_width(labels[i]) + 1;
+        if (w > lw)
+            lw = w;
+    }
+    int x = r->x + 3, w = r->w - 6, y = r->y + 1;
+    rk_sanitize(full, sizeof full, s->full_name, 0);
+    rk_sanitize(user, sizeof user, s->user, 0);
+    ui_put(y, x, w, _("My account"), UI_ST_HEADING);
+    y += 2;
+    row(y++, x, lw, w, labels[0], full, UI_ST_NORMAL);
+    row(y++, x, lw, w, labels[1], user, UI_ST_NORMAL);
+    row(y++, x, lw, w, labels[2], rk_role_label(s->role), UI_ST_NORMAL);
+    size_t n = ui_wrap(rk_role_description(s->role), w - lw - 1, desc, 4);
+    for (size_t i = 0; i < n; i++)
+        ui_put(y++, x + lw + 1, w - lw - 1, desc[i], UI_ST_DIM);
+    ui_format_time(s->previous_login, when, sizeof when);
+    row(y++, x, lw, w, labels[3], when[0] ? when : _("none: this is your first login"),
+        UI_ST_NORMAL);
+    y += 1;
+    ui_put(y, x, w, _("F2 changes your password. Client search comes in a later version."),
+           UI_ST_DIM);
+}
+
+const screen_ops ui_screen_account = {
+    .name = "account",
+    .title = N_("My account"),
+    .actions = account_actions,
+    .n_actions = RK_ARRAY_LEN(account_actions),
+    .globals = UI_G_HELP | UI_G_LOCK | UI_G_QUIT,
+    .draw = account_draw,
+    .action = account_action,
+};
