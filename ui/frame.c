@@ -16,8 +16,6 @@ static void draw_too_small(void)
     snprintf(buf, sizeof buf, _("Terminal too small: need %dx%d, have %dx%d"),
              UI_MIN_COLS, UI_MIN_LINES, COLS, LINES);
     ui_put_centre(LINES / 2, 0, COLS, buf, UI_ST_WARN);
-    if (LINES > 2)
-        ui_put_centre(LINES / 2 + 1, 0, COLS, _("F10 quits"), UI_ST_NORMAL);
 }
 
 static void draw_title(const ui *u)
@@ -82,6 +80,8 @@ static void draw_bar(const ui *u, const screen_ops *s)
         ui_keyspec_label(&ks[0], key, sizeof key);
         int w = i + 1 == nb ? COLS - x : slot;
         int kw = ui_put(y, x, w, key, UI_ST_FKEY_KEY);
+        if (ks[0].kind != UK_FKEY)
+            kw++;   /* "Enter Log in" reads better than "EnterLog in" */
         ui_fill(y, x + kw, w - kw - 1, UI_ST_FKEY_LABEL);
         ui_put(y, x + kw, w - kw - 1, ui_action_label(bar[i]), UI_ST_FKEY_LABEL);
         x += w;

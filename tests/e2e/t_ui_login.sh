@@ -10,6 +10,15 @@ expect "Username"
 expect "F10Quit"
 expect_not "Anna Admin"
 
+# Esc then a digit is an F-key: Esc 1 opens the help, Esc closes it.
+keys Escape 1
+expect "Keys of the screen"
+expect "Log in with the username and password"
+keys Escape
+for ((i = 0; i < 40; i++)); do screen | grep -qF "Keys of the screen" || break; sleep 0.05; done
+expect_not "Keys of the screen"
+expect "Username"
+
 type_text admin; keys Enter
 type_text wrong-password-1; keys Enter
 expect "Wrong username or password"
@@ -29,7 +38,11 @@ for ((i = 0; i < 100; i++)); do
 done
 expect_not "Too many failed attempts"
 
-type_text "$ADMIN_PW"; keys Enter
+# The password field shows one '*' per character, never the text.
+type_text "$ADMIN_PW"
+expect "$(printf '%*s' ${#ADMIN_PW} '' | tr ' ' '*')"
+expect_not "$ADMIN_PW"
+keys Enter
 expect "Anna Admin (Administrator)"
 expect "Users"
 expect "Last login"
