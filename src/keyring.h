@@ -7,7 +7,9 @@
  *            wrapped secret (32 + 16 tag)   -- XChaCha20-Poly1305 of the slot's
  *                                              X25519 secret key under
  *                                              Argon2id(password, salt, params);
- *                                              AD = header | username | params | pk
+ *                                              AD = header without the slot count |
+ *                                                   username length | username |
+ *                                                   params | pk
  *            public key (32) | sealed db key (32 + 48)  -- crypto_box_seal to pk
  *   trailer: keyed BLAKE2b-256 of everything before it, key derived from the
  *            database key, so any changed byte anywhere is refused.
