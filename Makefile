@@ -23,7 +23,7 @@ $(error build dependencies are missing: see the message above)
 endif
 endif
 
-PKGS       = sqlcipher ncursesw libsodium
+PKGS       = sqlcipher ncursesw libsodium jansson
 PKG_CFLAGS:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
@@ -56,7 +56,7 @@ CORE_LIB   = $(BUILD)/librekisteri.a
 PO_FILES   = $(wildcard locale/*.po)
 MO_FILES   = $(patsubst locale/%.po,$(BUILD)/locale/%/LC_MESSAGES/rekisteri.mo,$(PO_FILES))
 
-.PHONY: all check unit unit-asan e2e layers bench demo install uninstall clean po help fuzz
+.PHONY: all check unit unit-bins unit-asan e2e layers bench demo install uninstall clean po help fuzz
 all: rekisteri $(MO_FILES)
 
 rekisteri: $(BUILD)/rekisteri
@@ -117,7 +117,7 @@ demo: all
 po:
 	xgettext --from-code=UTF-8 -k_ -kN_ -kC_:1c,2 -kNC_:1c,2 -o locale/rekisteri.pot \
 	    --package-name=rekisteri --package-version=$(VERSION) \
-	    --msgid-bugs-address= $(sort $(DB_SRC) $(CORE_SRC) src/main.c $(UI_SRC))
+	    --msgid-bugs-address= $(sort $(DB_SRC) $(CORE_SRC) src/main.c $(UI_SRC) $(wildcard src/*.h ui/*.h))
 	for po in $(PO_FILES); do msgmerge -q -U --backup=none $$po locale/rekisteri.pot; done
 
 install: all

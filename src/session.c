@@ -232,7 +232,7 @@ int rk_session_lock(rk_session *s, rk_err *err)
     return write_events(s, RK_AUDIT_SESSION_LOCKED, "", err);
 }
 
-int rk_session_unlock(rk_session *s, const char *password, rk_err *err)
+int rk_session_verify_password(rk_session *s, const char *password, rk_err *err)
 {
     rk_lockout_status st;
     if (rk_lockout_check(s->paths.state, s->user, time(NULL), &st, err))
@@ -255,6 +255,13 @@ int rk_session_unlock(rk_session *s, const char *password, rk_err *err)
     if (rc)
         return rc;
     rk_lockout_success(s->paths.state, s->user, err);
+    return RK_OK;
+}
+
+int rk_session_unlock(rk_session *s, const char *password, rk_err *err)
+{
+    if (rk_session_verify_password(s, password, err))
+        return err->code;
     return write_events(s, RK_AUDIT_SESSION_UNLOCKED, "", err);
 }
 

@@ -39,6 +39,10 @@ void rk_session_close(rk_session *s);
 int  rk_session_lock(rk_session *s, rk_err *err);
 int  rk_session_unlock(rk_session *s, const char *password, rk_err *err);
 
+/* Re-checks the session user's password (before a sensitive change such as
+ * a new password). Wrong passwords count towards the lockout like logins. */
+int  rk_session_verify_password(rk_session *s, const char *password, rk_err *err);
+
 /* Audit an event as this session's user in its own transaction. */
 int  rk_session_audit(rk_session *s, rk_audit_action action, int64_t client_id,
                       const char *details, rk_err *err);

@@ -97,7 +97,7 @@ static void save(ui *u)
          * desk; a wrong one counts as a failed attempt like at login. */
         bad = F_CUR;
         if (!(cur = ui_field_secret_dup(&st.fields[F_CUR], &err)) ||
-            rk_session_unlock(u->session, cur, &err) != RK_OK) {
+            rk_session_verify_password(u->session, cur, &err) != RK_OK) {
             ui_field_error(&st.fields[F_CUR], err.msg);
             goto out;
         }
