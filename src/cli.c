@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -285,6 +286,11 @@ int rk_cli_main(int argc, char **argv, rk_ui_fn run_ui)
 
     if (rk_paths_resolve(c.opt.dir, &c.paths, &c.err))
         return fail(&c);
+    /* A group-writable registry directory is a shared one (INSTALL, section
+     * 4): the files made in it must be usable by the whole group. */
+    struct stat dst;
+    if (stat(c.paths.dir, &dst) == 0 && (dst.st_mode & S_IRWXG) == S_IRWXG)
+        umask(007);
 
     if (npos == 0) {
         unsigned extra = c.opt.seen & ~(RK_OPT_DIR | RK_OPT_USER);

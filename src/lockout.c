@@ -315,7 +315,9 @@ static void handle_close(struct handle *h)
     h->lockpath = h->tmppath = NULL;
 }
 
-/* Locks, opens (creating it 0600 if missing) and parses the state file. */
+/* Locks, opens (creating it 0660 & ~umask if missing: private under the
+ * program's usual umask 077, group-shared in a shared directory) and parses
+ * the state file. */
 static int handle_open(struct handle *h, const char *path, struct state *s, rk_err *err)
 {
     memset(h, 0, sizeof *h);
@@ -331,7 +333,7 @@ static int handle_open(struct handle *h, const char *path, struct state *s, rk_e
         return oom(err);
     }
 
-    h->lockfd = open(h->lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    h->lockfd = open(h->lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0660);
     if (h->lockfd < 0) {
         int rc = rk_err_set(err, RK_EFAIL, _("Cannot open the lock file %s: %s."),
                             h->lockpath, strerror(errno));
@@ -347,7 +349,7 @@ static int handle_open(struct handle *h, const char *path, struct state *s, rk_e
         return rc;
     }
 
-    int fd = open(path, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int fd = open(path, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0660);
     if (fd < 0) {
         int rc = rk_err_set(err, RK_EFAIL, _("Cannot open the lockout file %s: %s."),
                             path, strerror(errno));
