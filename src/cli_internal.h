@@ -1,0 +1,50 @@
+/* What the command files share: the context a command runs in, the command
+ * table entry, and the helpers for messages and passwords. Each concept has
+ * its own file of commands (cli_users.c, cli_clients.c ...) exporting one
+ * table; cli.c parses the options and dispatches over all tables. */
+#ifndef RK_CLI_INTERNAL_H
+#define RK_CLI_INTERNAL_H
+
+#include "cli.h"
+#include "session.h"
+
+typedef struct cli_ctx {
+    rk_cli_opts opt;
+    rk_paths    paths;
+    char      **args;       /* positional arguments after the command words */
+    int         nargs;
+    rk_session *session;
+    rk_err      err;
+} cli_ctx;
+
+typedef int (*cmd_fn)(cli_ctx *c);
+
+/* One command: its words, how many arguments follow, the options it takes,
+ * whether it logs in first, the roles allowed (0 = any), and its help. */
+typedef struct cli_command {
+    const char *words;
+    int         min_args, max_args;
+    unsigned    opts;
+    bool        login;
+    cmd_fn      run;
+    const char *synopsis;
+    const char *help;
+} cli_command;
+
+#define AUTH_OPTS (RK_OPT_DIR | RK_OPT_USER | RK_OPT_PASSWORD_FD)
+
+typedef struct cli_table {
+    const cli_command *commands;
+    size_t count;
+} cli_table;
+
+extern const cli_table rk_cli_user_commands;
+
+/* One line "rekisteri: MESSAGE" on stderr (sanitised); returns code. */
+int   cli_errline(int code, const char *msg);
+/* cli_errline with the context's rk_err. */
+int   cli_fail(cli_ctx *c);
+/* A new password from --new-password-fd or typed twice; NULL with c->err set. */
+char *cli_read_new_password(cli_ctx *c, const char *user);
+
+#endif
