@@ -146,3 +146,20 @@ help:
 	@echo "make install    install (PREFIX=$(PREFIX) DESTDIR=)"
 
 -include $(shell find $(BUILD) build-asan -name '*.d' 2>/dev/null)
+
+# ---- fuzz ---------------------------------------------------------------------
+# libFuzzer targets in tests/fuzz (issue 8), built with clang, ASan and UBSan
+# into build-fuzz/ by tests/fuzz/run, which documents the rest. `make fuzz`
+# runs each target FUZZ_SECONDS, merges inputs that add coverage into
+# tests/fuzz/corpus/<target>/ and leaves crash inputs in build-fuzz/crashes/;
+# `make fuzz-smoke` runs each 5 s and leaves the tree alone (CI).
+# FUZZ_TARGETS="hetu phone" limits either to some targets.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+.PHONY: fuzz fuzz-smoke
+fuzz:
+	tests/fuzz/run --seconds $(FUZZ_SECONDS) --build build-fuzz $(FUZZ_TARGETS)
+
+fuzz-smoke:
+	tests/fuzz/run --seconds 5 --no-merge --build build-fuzz $(FUZZ_TARGETS)
+# ---- end fuzz -----------------------------------------------------------------
