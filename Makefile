@@ -136,7 +136,7 @@ uninstall:
 	    rm -f $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES/rekisteri.mo; done
 
 clean:
-	rm -rf build build-asan rekisteri
+	rm -rf build build-asan build-fuzz rekisteri
 
 help:
 	@echo "make            build ./rekisteri"

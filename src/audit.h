@@ -23,7 +23,21 @@
     X(PASSWORD_CHANGED, "password_changed", N_("Password changed"))            \
     X(PASSWORD_RESET,   "password_reset",   N_("Password reset by an administrator")) \
     X(CONFIG_CHANGED,   "config_changed",   N_("Setting changed"))             \
-    X(AUDIT_VERIFIED,   "audit_verified",   N_("Audit chain verified"))
+    X(AUDIT_VERIFIED,   "audit_verified",   N_("Audit chain verified"))            \
+    X(POLICY_CHANGED,   "policy_changed",   N_("Field visibility for a role changed")) \
+    X(CLIENT_SEARCHED,  "client_searched",  N_("Clients searched"))                \
+    X(CLIENT_VIEWED,    "client_viewed",    N_("Client card opened"))              \
+    X(CLIENT_CREATED,   "client_created",   N_("Client added"))                    \
+    X(CLIENT_CHANGED,   "client_changed",   N_("Client data changed"))             \
+    X(HISTORY_VIEWED,   "history_viewed",   N_("Field history read"))                \
+    X(CONSENT_CHANGED,  "consent_changed",  N_("Consents or marketing bans changed")) \
+    X(CALL_NOTE_ADDED,  "call_note_added",  N_("Call note written"))               \
+    X(CALL_NOTE_AMENDED, "call_note_amended", N_("Call note amended"))             \
+    X(CALL_NOTES_READ,  "call_notes_read",  N_("Call notes read"))                 \
+    X(CALL_NOTES_EXPIRED, "call_notes_expired", N_("Expired call notes listed"))   \
+    X(MARKETING_EXPORTED, "marketing_exported", N_("Marketing list exported"))     \
+    X(DISCLOSURES_READ, "disclosures_read", N_("Disclosure register read"))        \
+    X(DISCLOSURE_CORRECTED, "disclosure_corrected", N_("Disclosure register corrected"))
 
 typedef enum rk_audit_action {
 #define X(id, name, desc) RK_AUDIT_##id,
