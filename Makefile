@@ -56,6 +56,7 @@ CORE_LIB   = $(BUILD)/librekisteri.a
 PO_FILES   = $(wildcard locale/*.po)
 MO_FILES   = $(patsubst locale/%.po,$(BUILD)/locale/%/LC_MESSAGES/rekisteri.mo,$(PO_FILES))
 
+.SECONDARY:
 .PHONY: all check unit unit-bins unit-asan e2e layers bench demo install uninstall clean po help fuzz
 all: rekisteri $(MO_FILES)
 

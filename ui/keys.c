@@ -63,6 +63,8 @@ void ui_keyspec_label(const ui_keyspec *k, char *buf, size_t n)
     case UK_ESC:    snprintf(buf, n, "%s", C_("key", "Esc")); break;
     case UK_TAB:    snprintf(buf, n, "%s", C_("key", "Tab")); break;
     case UK_BTAB:   snprintf(buf, n, "%s", C_("key", "Shift-Tab")); break;
+    case UK_CPGUP:  snprintf(buf, n, "%s", C_("key", "Ctrl-PgUp")); break;
+    case UK_CPGDN:  snprintf(buf, n, "%s", C_("key", "Ctrl-PgDn")); break;
     case UK_NONE:   snprintf(buf, n, "%s", ""); break;
     }
 }
@@ -83,6 +85,13 @@ void ui_action_keys_label(ui_action a, char *buf, size_t n)
     }
 }
 
+/* Extended keys get their codes from terminfo at run time: match by name. */
+static bool named_key(const ui_key *k, const char *name)
+{
+    const char *kn = k->fn ? keyname((int)k->ch) : NULL;
+    return kn && strcmp(kn, name) == 0;
+}
+
 bool ui_key_matches(const ui_key *k, const ui_keyspec *s, bool letters)
 {
     switch (s->kind) {
@@ -93,6 +102,8 @@ bool ui_key_matches(const ui_key *k, const ui_keyspec *s, bool letters)
     case UK_ESC:    return !k->fn && k->ch == 27;
     case UK_TAB:    return !k->fn && k->ch == '\t';
     case UK_BTAB:   return k->fn && k->ch == KEY_BTAB;
+    case UK_CPGUP:  return named_key(k, "kPRV5");
+    case UK_CPGDN:  return named_key(k, "kNXT5");
     case UK_NONE:   return false;
     }
     return false;

@@ -19,6 +19,7 @@
 
 enum ui_keykind {
     UK_NONE, UK_FKEY, UK_CTRL, UK_LETTER, UK_ENTER, UK_ESC, UK_TAB, UK_BTAB,
+    UK_CPGUP, UK_CPGDN,    /* Ctrl-PgUp/PgDn: terminfo kPRV5/kNXT5, where it has them */
 };
 
 typedef struct ui_keyspec {
@@ -33,6 +34,8 @@ typedef struct ui_keyspec {
 #define KESC   { UK_ESC, 0 }
 #define KTAB   { UK_TAB, 0 }
 #define KBTAB  { UK_BTAB, 0 }
+#define KCPGUP { UK_CPGUP, 0 }
+#define KCPGDN { UK_CPGDN, 0 }
 #define K0     { UK_NONE, 0 }
 
 /* X(id, name, key1, key2, in_bar, label (context "fkey"), help) */
@@ -70,7 +73,41 @@ typedef struct ui_keyspec {
     X(USER_RESET, "user-reset-password", KF(6), KL('p'), true, NC_("fkey", "Passwd"), \
       N_("Give the selected user a new password."))                            \
     X(OWN_PASSWD, "change-password", KF(2), KL('p'), true, NC_("fkey", "Passwd"), \
-      N_("Change your own password."))
+      N_("Change your own password."))                                         \
+    X(CLIENT_NEW, "client-new", KF(2), KC('N'), true, NC_("fkey", "New"),      \
+      N_("Add a new client on an empty card; saving checks first whether the client is already in the register.")) \
+    X(CLIENT_OPEN, "client-open", KENTER, K0, true, NC_("fkey", "Open"),       \
+      N_("Open the card of the selected client."))                            \
+    X(SEARCH_CLEAR, "search-clear", KESC, K0, true, NC_("fkey", "Clear"),      \
+      N_("Empty the search field and the result list."))                      \
+    X(ACCOUNT, "account", KF(3), KC('P'), true, NC_("fkey", "Account"),        \
+      N_("Show your account: role, previous login, and your password."))      \
+    X(CLOSE, "close", KESC, KC('W'), true, NC_("fkey", "Close"),               \
+      N_("Go back to the screen before."))                                    \
+    X(CARD_CLOSE, "card-close", KESC, KC('W'), true, NC_("fkey", "Close"),     \
+      N_("Close the card; if it has unsaved changes, asks whether to discard them.")) \
+    X(TAB_PREV, "tab-previous", KF(7), KCPGUP, true, NC_("fkey", "Prev tab"),  \
+      N_("Show the card's previous section."))                                \
+    X(TAB_NEXT, "tab-next", KF(8), KCPGDN, true, NC_("fkey", "Next tab"),      \
+      N_("Show the card's next section."))                                    \
+    X(ITEM_ADD, "item-add", KF(3), KC('N'), false, NC_("fkey", "Add"),         \
+      N_("Add an item to the list at the cursor: a phone number, an e-mail address, an event or a data source.")) \
+    X(ITEM_DELETE, "item-delete", KF(4), KC('K'), false, NC_("fkey", "Remove"), \
+      N_("Remove the selected item from the list at the cursor (Delete does the same there)."))  \
+    X(DISCARD, "discard", KL('y'), K0, true, NC_("fkey", "Discard"),           \
+      N_("Yes: discard the changes and close the card."))                     \
+    X(KEEP_EDITING, "keep-editing", KL('n'), KESC, true, NC_("fkey", "Keep"),  \
+      N_("No: go back to the card, changes kept."))                           \
+    X(RELOAD, "reload", KF(5), KL('r'), true, NC_("fkey", "Reload"),           \
+      N_("Discard your edits and load the card as it is saved now."))         \
+    X(REVIEW, "review", KF(6), KL('v'), true, NC_("fkey", "Review"),           \
+      N_("Show your changed fields beside the values saved now, to apply yours again.")) \
+    X(REAPPLY, "reapply", KF(2), KC('S'), true, NC_("fkey", "Re-apply"),       \
+      N_("Put your changes on the card as it is saved now; check them, then save."))   \
+    X(DUP_OPEN, "duplicate-open", KENTER, KL('o'), true, NC_("fkey", "Open it"), \
+      N_("Open the card of the client already in the register; the new card is dropped.")) \
+    X(DUP_CREATE, "duplicate-create", KF(2), KL('c'), true, NC_("fkey", "Create"), \
+      N_("Create the new client anyway: it is a different person."))
 
 typedef enum ui_action {
     UI_ACT_NONE = -1,

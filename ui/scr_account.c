@@ -7,11 +7,15 @@
 #include "screen.h"
 
 static const ui_action account_actions[] = { UI_ACT_OWN_PASSWD };
+/* Opened from the client search, it closes back to it. */
+static const ui_action account_over_actions[] = { UI_ACT_OWN_PASSWD, UI_ACT_CLOSE };
 
 static void account_action(ui *u, ui_action a)
 {
     if (a == UI_ACT_OWN_PASSWD)
         ui_password_form(u, u->session->user, true);
+    else if (a == UI_ACT_CLOSE && u->depth > 1)
+        ui_pop(u);
 }
 
 static void row(int y, int x, int lw, int w, const char *label, const char *value,
@@ -50,7 +54,8 @@ static void account_draw(ui *u, const ui_rect *r)
     row(y++, x, lw, w, labels[3], when[0] ? when : _("none: this is your first login"),
         UI_ST_NORMAL);
     y += 1;
-    ui_put(y, x, w, _("F2 changes your password. Client search comes in a later version."),
+    ui_put(y, x, w, u->stack[0] != &ui_screen_account ? _("F2 changes your password.")
+                    : _("F2 changes your password. Client search comes in a later version."),
            UI_ST_DIM);
 }
 
@@ -59,6 +64,16 @@ const screen_ops ui_screen_account = {
     .title = N_("My account"),
     .actions = account_actions,
     .n_actions = RK_ARRAY_LEN(account_actions),
+    .globals = UI_G_HELP | UI_G_LOCK | UI_G_QUIT,
+    .draw = account_draw,
+    .action = account_action,
+};
+
+const screen_ops ui_screen_account_over = {
+    .name = "account-over",
+    .title = N_("My account"),
+    .actions = account_over_actions,
+    .n_actions = RK_ARRAY_LEN(account_over_actions),
     .globals = UI_G_HELP | UI_G_LOCK | UI_G_QUIT,
     .draw = account_draw,
     .action = account_action,

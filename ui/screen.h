@@ -80,6 +80,9 @@ extern const screen_ops ui_screen_lock;
 extern const screen_ops ui_screen_confirm;
 extern const screen_ops ui_screen_user_add;
 extern const screen_ops ui_screen_password;
+extern const screen_ops ui_screen_account_over;  /* the same, opened from a home screen */
+extern const screen_ops ui_screen_search;
+extern const screen_ops ui_screen_card;
 
 /* Opens the yes/no dialog; on_yes runs when the user confirms. */
 void ui_confirm(ui *u, const char *question, void (*on_yes)(ui *u, const char *arg),
@@ -88,5 +91,11 @@ void ui_confirm(ui *u, const char *question, void (*on_yes)(ui *u, const char *a
 /* The password form: a reset of `user` by an administrator (own == false),
  * or one's own change (current password asked first). */
 void ui_password_form(ui *u, const char *user, bool own);
+
+/* The client card: a client as rk_clients_get returns it (the read is
+ * audited there), or a new client on rk_clients_blank. An error goes to the
+ * message line and nothing is opened. */
+void ui_card_open(ui *u, int64_t id);
+void ui_card_new(ui *u);
 
 #endif

@@ -114,7 +114,19 @@ void ui_logged_in(ui *u, rk_session *s)
         u->idle_lock = rk_duration_parse(rk_config_key_default(RK_CONFIG_IDLE_LOCK));
     if (u->idle_lock < 0)
         u->idle_lock = 600;
-    ui_replace_all(u, s->role == RK_ROLE_ADMIN ? &ui_screen_users : &ui_screen_account);
+    /* The client-facing desks start at the client search; marketing works
+     * from lists and reports, the administrator sees no client data. */
+    switch (s->role) {
+    case RK_ROLE_ADMIN:
+        ui_replace_all(u, &ui_screen_users);
+        break;
+    case RK_ROLE_RECEPTION: case RK_ROLE_BILLING: case RK_ROLE_DPO:
+        ui_replace_all(u, &ui_screen_search);
+        break;
+    default:
+        ui_replace_all(u, &ui_screen_account);
+        break;
+    }
 }
 
 void ui_lock(ui *u)

@@ -12,7 +12,7 @@ printf 'rekisteri-state 1\nuser bob 20 %s 1\n' "$(date +%s)" >"$REKISTERI_DIR/st
 start -- "$RK"
 login bob "$BOB_PW"
 expect "administrator must unlock"
-expect_not "My account"
+expect_not "Search:"
 keys F10
 expect "<<exit 0>>"
 
@@ -32,6 +32,6 @@ t_tmux kill-session -t t
 start -- "$RK"
 login bob "$BOB_PW"
 expect "(Reception)"
-expect "My account"
+expect "Search:"          # reception's home is the client search
 keys F10
 expect "<<exit 0>>"
