@@ -1,0 +1,454 @@
+#include "disclosure.h"
+
+#include <csv.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clients.h"
+#include "db_clients.h"
+#include "db_consent.h"
+
+static const struct { const char *name, *label; } bases[RK_LEGAL_BASIS_COUNT] = {
+#define X(id, n, l) [RK_LEGAL_##id] = { n, l },
+    RK_LEGAL_BASES(X)
+#undef X
+};
+
+const char *rk_legal_basis_name(rk_legal_basis b)
+{
+    return (int)b >= 0 && b < RK_LEGAL_BASIS_COUNT ? bases[b].name : "?";
+}
+
+const char *rk_legal_basis_label(const char *stored)
+{
+    for (int i = 0; i < RK_LEGAL_BASIS_COUNT; i++)
+        if (strcmp(stored, bases[i].name) == 0)
+            return _(bases[i].label);
+    return stored;
+}
+
+static bool one_line_ok(const char *t, size_t max)
+{
+    size_t len = strlen(t);
+    if (len > max)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)t[i] < 0x20 || t[i] == 0x7f)
+            return false;
+    return true;
+}
+
+/* ---- CSV ------------------------------------------------------------------ */
+
+int rk_csv_cell(FILE *out, const char *value, bool first)
+{
+    if (!first && fputc(',', out) == EOF)
+        return RK_EFAIL;
+    const char *v = value ? value : "";
+    /* A spreadsheet runs a cell starting with these as a formula. */
+    if (v[0] && strchr("=+-@\t\r", v[0])) {
+        size_t len = strlen(v);
+        char *buf = malloc(len + 2);
+        if (!buf)
+            return RK_EFAIL;
+        buf[0] = '\'';
+        memcpy(buf + 1, v, len + 1);
+        int rc = csv_fwrite(out, buf, len + 1);
+        free(buf);
+        return rc == 0 ? RK_OK : RK_EFAIL;
+    }
+    return csv_fwrite(out, v, strlen(v)) == 0 ? RK_OK : RK_EFAIL;
+}
+
+/* ---- what the role sees of one client --------------------------------------- */
+
+/* Columns: every field the role may read, in the field table's order. */
+struct columns {
+    rk_field f[RK_F_COUNT];
+    int n;
+};
+
+static void pick_columns(const rk_policy *p, struct columns *cols)
+{
+    cols->n = 0;
+    for (int f = 0; f < RK_F_COUNT; f++)
+        if (p->level[f] >= RK_LEVEL_READ)
+            cols->f[cols->n++] = (rk_field)f;
+}
+
+/* As src/clients.c's apply_policy: turvakielto hides the address from every
+ * role but dpo. tests/unit/test_consent.c compares with rk_clients_get. */
+static bool cell_hidden(rk_session *s, const rk_client *c, rk_field f)
+{
+    bool safety = c->value[RK_F_TURVAKIELTO] && strcmp(c->value[RK_F_TURVAKIELTO], "1") == 0;
+    return safety && s->role != RK_ROLE_DPO && rk_policy_turvakielto_hides(f);
+}
+
+static json_t *list_json(const rk_client *c, rk_field f)
+{
+    json_t *a = json_array();
+    if (!a)
+        return NULL;
+    switch (rk_fields[f].type) {
+    case RK_FT_PHONES:
+        for (size_t i = 0; i < c->nphones; i++)
+            json_array_append_new(a, json_pack("{s:s,s:s}", "type", c->phones[i].type,
+                                               "number", c->phones[i].number));
+        break;
+    case RK_FT_EMAILS:
+        for (size_t i = 0; i < c->nemails; i++)
+            json_array_append_new(a, json_pack("{s:s,s:s}", "type", c->emails[i].type,
+                                               "address", c->emails[i].address));
+        break;
+    case RK_FT_HOUSEHOLD:
+        for (size_t i = 0; i < c->nhousehold; i++)
+            json_array_append_new(a, json_pack("{s:s,s:I}", "relation", c->household[i].relation,
+                                               "client", (json_int_t)c->household[i].other_id));
+        break;
+    case RK_FT_EVENTS:
+        for (size_t i = 0; i < c->nevents; i++)
+            json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "date", c->events[i].date,
+                                               "kind", c->events[i].kind, "text", c->events[i].text));
+        break;
+    case RK_FT_SOURCES:
+        for (size_t i = 0; i < c->nsources; i++)
+            json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "source", c->sources[i].source,
+                                               "date", c->sources[i].date, "note", c->sources[i].note));
+        break;
+    default:
+        break;
+    }
+    return a;
+}
+
+/* One client as a CSV row or a JSON object appended to `arr`. */
+static int write_client(rk_session *s, const struct columns *cols, const rk_client *c,
+                        rk_export_format fmt, FILE *out, json_t *arr)
+{
+    json_t *obj = fmt == RK_EXPORT_JSON ? json_object() : NULL;
+    if (fmt == RK_EXPORT_JSON && !obj)
+        return RK_EFAIL;
+    for (int i = 0; i < cols->n; i++) {
+        rk_field f = cols->f[i];
+        bool hidden = cell_hidden(s, c, f);
+        if (rk_field_is_list(f)) {
+            if (fmt == RK_EXPORT_JSON) {
+                json_object_set_new(obj, rk_fields[f].name, hidden ? json_array() : list_json(c, f));
+            } else {
+                char *text = NULL;
+                if (!hidden && rk_dbc_list_text(c, f, &text))
+                    return RK_EFAIL;
+                int rc = rk_csv_cell(out, text ? text : "", i == 0);
+                free(text);
+                if (rc)
+                    return rc;
+            }
+        } else {
+            const char *v = hidden || !c->value[f] ? "" : c->value[f];
+            if (fmt == RK_EXPORT_JSON)
+                json_object_set_new(obj, rk_fields[f].name, json_string(v));
+            else if (rk_csv_cell(out, v, i == 0))
+                return RK_EFAIL;
+        }
+    }
+    if (fmt == RK_EXPORT_JSON)
+        return json_array_append_new(arr, obj) == 0 ? RK_OK : RK_EFAIL;
+    return fputs("\r\n", out) == EOF ? RK_EFAIL : RK_OK;
+}
+
+static void join_fields(const struct columns *cols, char *out, size_t n)
+{
+    out[0] = '\0';
+    for (int i = 0; i < cols->n; i++) {
+        size_t len = strlen(out);
+        snprintf(out + len, n - len, "%s%s", i ? "," : "", rk_fields[cols->f[i]].name);
+    }
+}
+
+static void join_categories(const struct columns *cols, char *out, size_t n)
+{
+    bool cat[RK_CAT_COUNT] = { false };
+    for (int i = 0; i < cols->n; i++)
+        cat[rk_fields[cols->f[i]].category] = true;
+    out[0] = '\0';
+    for (int k = 0; k < RK_CAT_COUNT; k++)
+        if (cat[k]) {
+            size_t len = strlen(out);
+            snprintf(out + len, n - len, "%s%s", len ? "," : "", rk_category_name((rk_category)k));
+        }
+}
+
+/* ---- the export ---------------------------------------------------------------- */
+
+int rk_export_marketing(rk_session *s, const rk_export_request *req, FILE *out,
+                        rk_export_result *res, rk_err *err)
+{
+    if (res)
+        memset(res, 0, sizeof *res);
+    if (s->role != RK_ROLE_MARKETING && s->role != RK_ROLE_DPO)
+        return rk_err_set(err, RK_EDENIED,
+                          _("Only the marketing role and the data protection officer may export marketing lists; you are %s."),
+                          rk_role_label(s->role));
+    if ((int)req->purpose < 0 || req->purpose >= RK_PURPOSE_COUNT ||
+        (int)req->channel < 0 || req->channel >= RK_CHANNEL_COUNT)
+        return rk_err_set(err, RK_EUSAGE, _("An export needs a known purpose and channel."));
+    if (req->format != RK_EXPORT_CSV && req->format != RK_EXPORT_JSON)
+        return rk_err_set(err, RK_EUSAGE, _("The export format must be csv or json."));
+    const char *recipient = req->recipient && *req->recipient ? req->recipient
+                                                              : RK_DISCLOSURE_RECIPIENT_DEFAULT;
+    if (!one_line_ok(recipient, RK_DISCLOSURE_TEXT_MAX))
+        return rk_err_set(err, RK_EUSAGE, _("The recipient must be one line of at most %d bytes."),
+                          RK_DISCLOSURE_TEXT_MAX);
+    rk_policy pol;
+    if (rk_clients_role_policy(s, s->role, &pol, err))
+        return err->code;
+    struct columns cols;
+    pick_columns(&pol, &cols);
+    if (cols.n == 0)
+        return rk_err_set(err, RK_EDENIED, _("Your role may read no client field, so there is nothing to export."));
+    unsigned optin;
+    if (rk_contact_optin_channels(s, &optin, err))
+        return err->code;
+
+    rk_dbdi_entry e = { .count = 0 };
+    rk_now_iso(e.ts);
+    snprintf(e.user, sizeof e.user, "%s", s->user);
+    snprintf(e.kind, sizeof e.kind, "marketing_export");
+    snprintf(e.purpose, sizeof e.purpose, "%s", rk_purpose_name(req->purpose));
+    snprintf(e.channel, sizeof e.channel, "%s", rk_channel_name(req->channel));
+    snprintf(e.recipient, sizeof e.recipient, "%s", recipient);
+    /* Opt-in channels carry consent; opt-out channels the legitimate
+     * interest of the customer relationship. */
+    snprintf(e.legal_basis, sizeof e.legal_basis, "%s",
+             rk_legal_basis_name((optin & (1u << req->channel)) ? RK_LEGAL_CONSENT
+                                                                 : RK_LEGAL_LEGITIMATE_INTEREST));
+    join_categories(&cols, e.categories, sizeof e.categories);
+    join_fields(&cols, e.fields, sizeof e.fields);
+    snprintf(e.format, sizeof e.format, "%s", req->format == RK_EXPORT_CSV ? "csv" : "json");
+
+    char *buf = NULL;
+    size_t buflen = 0;
+    FILE *mem = open_memstream(&buf, &buflen);
+    if (!mem)
+        return rk_err_set(err, RK_EFAIL, _("Out of memory."));
+    json_t *root = NULL, *arr = NULL;
+    int64_t *ids = NULL;
+    size_t n = 0;
+    int rc;
+    if ((rc = rk_db_begin(s->db, err)))
+        goto out;
+    /* The rule is asked inside the transaction: the list, the register
+     * entry and the data are one consistent snapshot. */
+    if ((rc = rk_contact_list(s, req->purpose, req->channel, &ids, &n, err)))
+        goto fail;
+    e.count = (int64_t)n;
+    if ((rc = rk_dbdi_insert(s->db, &e, ids, n, err)))
+        goto fail;
+    char details[256];
+    snprintf(details, sizeof details, "disclosure=%lld purpose=%s channel=%s format=%s count=%zu",
+             (long long)e.id, e.purpose, e.channel, e.format, n);
+    if ((rc = rk_audit_append(s->db, s->audit_key, e.ts, s->user, RK_AUDIT_MARKETING_EXPORTED, 0,
+                              details, s->terminal, err)))
+        goto fail;
+
+    if (req->format == RK_EXPORT_JSON) {
+        arr = json_array();
+        root = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "disclosure", (json_int_t)e.id, "generated",
+                         e.ts, "purpose", e.purpose, "channel", e.channel, "recipient", e.recipient,
+                         "legal_basis", e.legal_basis);
+        if (!arr || !root) {
+            rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
+            goto fail;
+        }
+    } else {
+        for (int i = 0; i < cols.n; i++)
+            if (rk_csv_cell(mem, rk_fields[cols.f[i]].name, i == 0)) {
+                rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
+                goto fail;
+            }
+        fputs("\r\n", mem);
+    }
+    for (size_t i = 0; i < n; i++) {
+        rk_client *c;
+        if ((rc = rk_dbc_load(s->db, ids[i], &c, err)))
+            goto fail;
+        rc = write_client(s, &cols, c, req->format, mem, arr);
+        rk_client_free(c);
+        if (rc) {
+            rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
+            goto fail;
+        }
+    }
+    if (root) {
+        json_object_set_new(root, "clients", arr);
+        arr = NULL;
+        if (json_dumpf(root, mem, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 || fputc('\n', mem) == EOF) {
+            rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
+            goto fail;
+        }
+    }
+    if (fflush(mem) != 0) {
+        rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
+        goto fail;
+    }
+    if ((rc = rk_db_commit(s->db, err)))
+        goto out;
+    if (res) {
+        res->disclosure_id = e.id;
+        res->count = n;
+    }
+    /* Written only now: an export that is not in the register never leaves. */
+    if (fwrite(buf, 1, buflen, out) != buflen || fflush(out) != 0)
+        rc = rk_err_set(err, RK_EFAIL,
+                        _("The export was recorded as disclosure %lld but could not be written out completely."),
+                        (long long)e.id);
+    goto out;
+fail:
+    rk_db_rollback(s->db);
+out:
+    json_decref(arr);
+    json_decref(root);
+    fclose(mem);
+    free(buf);
+    free(ids);
+    return rc;
+}
+
+/* ---- the register ------------------------------------------------------------------ */
+
+struct list_ctx {
+    rk_disclosure *d;
+    size_t n, cap;
+    bool oom;
+};
+
+static int list_row(void *ctx, const rk_dbdi_entry *e)
+{
+    struct list_ctx *l = ctx;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        rk_disclosure *a = realloc(l->d, cap * sizeof *a);
+        if (!a) {
+            l->oom = true;
+            return 1;
+        }
+        l->d = a;
+        l->cap = cap;
+    }
+    rk_disclosure *x = &l->d[l->n++];
+    memset(x, 0, sizeof *x);
+    x->id = e->id;
+    x->count = e->count;
+    x->corrects = e->corrects;
+#define C(f) snprintf(x->f, sizeof x->f, "%s", e->f)
+    C(ts); C(user); C(kind); C(purpose); C(channel); C(recipient); C(legal_basis);
+    C(categories); C(fields); C(format); C(note);
+#undef C
+    return 0;
+}
+
+void rk_disclosures_free(rk_disclosure *d, size_t n)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(d[i].client_ids);
+    free(d);
+}
+
+int rk_disclosures_list(rk_session *s, int64_t client_id, rk_disclosure **out, size_t *n,
+                        rk_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (rk_session_require_role(s, RK_ROLE_DPO, err))
+        return err->code;
+    struct list_ctx l = { 0 };
+    int rc = rk_dbdi_each(s->db, client_id, list_row, &l, err);
+    if (l.oom)
+        rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
+    for (size_t i = 0; rc == RK_OK && i < l.n; i++)
+        rc = rk_dbdi_clients(s->db, l.d[i].id, &l.d[i].client_ids, &l.d[i].nclients, err);
+    if (rc == RK_OK) {
+        char details[64];
+        snprintf(details, sizeof details, "entries=%zu", l.n);
+        if ((rc = rk_db_begin(s->db, err)) == RK_OK) {
+            rc = rk_audit_append(s->db, s->audit_key, NULL, s->user, RK_AUDIT_DISCLOSURES_READ,
+                                 client_id, details, s->terminal, err);
+            if (rc)
+                rk_db_rollback(s->db);
+            else
+                rc = rk_db_commit(s->db, err);
+        }
+    }
+    if (rc) {
+        rk_disclosures_free(l.d, l.n);
+        return rc;
+    }
+    *out = l.d;
+    *n = l.n;
+    return RK_OK;
+}
+
+int rk_disclosure_correct(rk_session *s, int64_t id, const char *recipient,
+                          const char *legal_basis, const char *note, int64_t *new_id,
+                          rk_err *err)
+{
+    if (new_id)
+        *new_id = 0;
+    if (rk_session_require_role(s, RK_ROLE_DPO, err))
+        return err->code;
+    if (!note || !*note || !one_line_ok(note, RK_DISCLOSURE_TEXT_MAX))
+        return rk_err_set(err, RK_EUSAGE,
+                          _("A correction needs a note of one line (at most %d bytes) saying what was wrong."),
+                          RK_DISCLOSURE_TEXT_MAX);
+    if (recipient && (!*recipient || !one_line_ok(recipient, RK_DISCLOSURE_TEXT_MAX)))
+        return rk_err_set(err, RK_EUSAGE, _("The recipient must be one line of 1 to %d bytes."),
+                          RK_DISCLOSURE_TEXT_MAX);
+    if (legal_basis) {
+        bool known = false;
+        for (int i = 0; i < RK_LEGAL_BASIS_COUNT; i++)
+            known = known || strcmp(legal_basis, bases[i].name) == 0;
+        if (!known)
+            return rk_err_set(err, RK_EUSAGE,
+                              _("Unknown legal basis \"%s\": use consent or legitimate_interest."),
+                              legal_basis);
+    }
+    if (rk_db_begin(s->db, err))
+        return err->code;
+    rk_dbdi_entry e;
+    int64_t *ids = NULL;
+    size_t n = 0;
+    int rc = rk_dbdi_get(s->db, id, &e, err);
+    if (rc == RK_OK)
+        rc = rk_dbdi_clients(s->db, id, &ids, &n, err);
+    if (rc)
+        goto fail;
+    e.corrects = id;
+    rk_now_iso(e.ts);
+    snprintf(e.user, sizeof e.user, "%s", s->user);
+    snprintf(e.kind, sizeof e.kind, "correction");
+    if (recipient)
+        snprintf(e.recipient, sizeof e.recipient, "%s", recipient);
+    if (legal_basis)
+        snprintf(e.legal_basis, sizeof e.legal_basis, "%s", legal_basis);
+    snprintf(e.note, sizeof e.note, "%s", note);
+    if ((rc = rk_dbdi_insert(s->db, &e, ids, n, err)))
+        goto fail;
+    char details[96];
+    snprintf(details, sizeof details, "disclosure=%lld corrects=%lld", (long long)e.id, (long long)id);
+    if ((rc = rk_audit_append(s->db, s->audit_key, e.ts, s->user, RK_AUDIT_DISCLOSURE_CORRECTED, 0,
+                              details, s->terminal, err)))
+        goto fail;
+    free(ids);
+    if ((rc = rk_db_commit(s->db, err)))
+        return rc;
+    if (new_id)
+        *new_id = e.id;
+    return RK_OK;
+fail:
+    free(ids);
+    rk_db_rollback(s->db);
+    return rc;
+}

@@ -1,0 +1,98 @@
+/* Marketing exports and the disclosure register.
+ *
+ * An export lists exactly the clients THE contact rule (consent.h) allows
+ * for one purpose and channel, with only the fields the exporting role may
+ * read (policy levels read or write; masked and hidden fields are left out,
+ * and turvakielto hides the address from every role but dpo, as on the
+ * card). Roles: marketing and dpo. Each run is recorded in the disclosure
+ * register (who, when, purpose, channel, recipient, legal basis, data
+ * categories, fields, how many, which client ids) and leaves an audit
+ * event, in the same transaction; the data is written out only after that
+ * commit. The register is append-only: a correction is a new entry that
+ * names the one it corrects. The dpo reads it.
+ *
+ * CSV (RFC 4180 through libcsv, CRLF rows, a header row of field names):
+ * a cell starting with = + - @ TAB or CR gets a leading apostrophe so a
+ * spreadsheet shows it as text instead of running it as a formula. This
+ * includes E.164 phone numbers ("'+358401234567"). JSON is not altered. */
+#ifndef RK_DISCLOSURE_H
+#define RK_DISCLOSURE_H
+
+#include <stdio.h>
+
+#include "consent.h"
+
+typedef enum rk_export_format { RK_EXPORT_CSV, RK_EXPORT_JSON } rk_export_format;
+
+#define RK_DISCLOSURE_RECIPIENT_DEFAULT "internal marketing"
+#define RK_DISCLOSURE_TEXT_MAX 255      /* recipient and note, bytes */
+
+/* X(id, stored name, label) */
+#define RK_LEGAL_BASES(X)                                                           \
+    X(CONSENT,             "consent",             N_("consent (GDPR 6(1)(a))"))      \
+    X(LEGITIMATE_INTEREST, "legitimate_interest", N_("legitimate interest (GDPR 6(1)(f))"))
+
+typedef enum rk_legal_basis {
+#define X(id, name, label) RK_LEGAL_##id,
+    RK_LEGAL_BASES(X)
+#undef X
+    RK_LEGAL_BASIS_COUNT
+} rk_legal_basis;
+
+const char *rk_legal_basis_name(rk_legal_basis b);
+const char *rk_legal_basis_label(const char *stored_name);   /* translated; the name if unknown */
+
+typedef struct rk_export_request {
+    rk_purpose purpose;
+    rk_channel channel;
+    rk_export_format format;
+    const char *recipient;         /* NULL or "" = RK_DISCLOSURE_RECIPIENT_DEFAULT */
+} rk_export_request;
+
+typedef struct rk_export_result {
+    int64_t disclosure_id;
+    size_t  count;
+} rk_export_result;
+
+/* Runs the export into `out`. Nothing is written to `out` unless the
+ * disclosure and its audit event were committed. */
+int rk_export_marketing(rk_session *s, const rk_export_request *req, FILE *out,
+                        rk_export_result *res, rk_err *err);
+
+/* Writes one CSV cell (with its separator when not first) through libcsv,
+ * neutralising formula starts as described above. */
+int rk_csv_cell(FILE *out, const char *value, bool first);
+
+typedef struct rk_disclosure {
+    int64_t id;
+    char    ts[32];
+    char    user[RK_USERNAME_MAX + 1];
+    char    kind[24];              /* "marketing_export" or "correction" */
+    char    purpose[32];
+    char    channel[16];
+    char    recipient[256];
+    char    legal_basis[32];       /* stored name */
+    char    categories[160];       /* "contact,identity" */
+    char    fields[512];           /* "first_names,last_name,emails" */
+    int64_t count;
+    char    format[8];
+    int64_t corrects;              /* 0 = an original entry */
+    char    note[512];
+    int64_t *client_ids;           /* ascending */
+    size_t  nclients;
+} rk_disclosure;
+
+/* The register in order (dpo; audited). client_id != 0 keeps the entries
+ * that named that client (for a person's access request). */
+int  rk_disclosures_list(rk_session *s, int64_t client_id, rk_disclosure **out, size_t *n,
+                         rk_err *err);
+void rk_disclosures_free(rk_disclosure *d, size_t n);
+
+/* Appends a correction of entry `id` (dpo): a copy with the given recipient
+ * and/or legal basis (NULL = unchanged) and a required note saying what was
+ * wrong. The original stays as it was. */
+int rk_disclosure_correct(rk_session *s, int64_t id, const char *recipient,
+                          const char *legal_basis, const char *note, int64_t *new_id,
+                          rk_err *err);
+
+#endif
