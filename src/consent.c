@@ -207,8 +207,10 @@ rk_contact_reason rk_contact_decide(const rk_contact_facts *f)
         return RK_CONTACT_TURVAKIELTO;
     if (f->cell == RK_CSTATE_DENIED)
         return RK_CONTACT_DENIED;
+    if (f->cell == RK_CSTATE_ALLOWED)
+        return RK_CONTACT_ALLOWED_CONSENT;
     if (f->optin_channels & (1u << f->channel))
-        return f->cell == RK_CSTATE_ALLOWED ? RK_CONTACT_ALLOWED_CONSENT : RK_CONTACT_NO_CONSENT;
+        return RK_CONTACT_NO_CONSENT;
     return RK_CONTACT_ALLOWED_NO_OBJECTION;
 }
 

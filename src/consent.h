@@ -23,8 +23,8 @@
  *   7. the cell is denied                                 -> DENIED
  *   8. an opt-in channel (default e-mail and SMS; setting
  *      "consent_optin_channels") and the cell is not allowed -> NO_CONSENT
- *   9. allowed: on an opt-in channel by consent (ALLOWED_CONSENT), on an
- *      opt-out channel (phone, post) unless denied (ALLOWED_NO_OBJECTION).
+ *   9. allowed: with the cell "allowed" (ALLOWED_CONSENT), otherwise on an
+ *      opt-out channel (phone, post) while not denied (ALLOWED_NO_OBJECTION).
  * Newsletters and service messages follow the same rule; messages a
  * service needs (appointment reminders) are not marketing and never pass
  * through it. The rule reads the ledger on every call: no cache, so a

@@ -333,7 +333,7 @@ static bool expected_allowed(const rk_contact_facts *f, bool *by_consent)
                     (f->purpose == RK_PURPOSE_PARTNER && f->partner_disclosure == RK_CSTATE_DENIED) ||
                     (f->channel == RK_CHANNEL_POST && f->turvakielto);
     bool channel_ok = optin ? f->cell == RK_CSTATE_ALLOWED : f->cell != RK_CSTATE_DENIED;
-    *by_consent = optin;
+    *by_consent = f->cell == RK_CSTATE_ALLOWED;
     return !excluded && channel_ok;
 }
 
