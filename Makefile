@@ -29,7 +29,7 @@ PKG_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 UI_LIBS    = -lformw -lmenuw -lpanelw
-CSV_LIBS   = -lcsv
+CSV_LIBS   = -lcsv -lm
 
 ifeq ($(SAN),1)
 SANFLAGS   = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

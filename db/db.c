@@ -16,7 +16,19 @@
 struct rk_db {
     sqlite3 *h;
     char    *path;   /* for messages only */
+    void    *aux;    /* prepared-statement cache of a higher module (search) */
+    void   (*aux_free)(void *);
 };
+
+void *rk_db_aux(rk_db *db) { return db->aux; }
+
+void rk_db_set_aux(rk_db *db, void *aux, void (*aux_free)(void *))
+{
+    if (db->aux && db->aux_free)
+        db->aux_free(db->aux);
+    db->aux = aux;
+    db->aux_free = aux_free;
+}
 
 sqlite3 *rk_db_handle(rk_db *db)
 {
@@ -158,6 +170,9 @@ int rk_db_open(const char *path, const unsigned char key[RK_KEY_BYTES], bool cre
     if (check_journal_mode(db, err) ||
         exec_pragma(db, "PRAGMA synchronous=FULL", err) ||
         exec_pragma(db, "PRAGMA temp_store=MEMORY", err) ||
+        /* 64 MiB: search as you type at 1M clients needs its index pages
+         * cached (BENCHMARKS.md: 2 MiB default = 10x slower worst case). */
+        exec_pragma(db, "PRAGMA cache_size=-65536", err) ||
         exec_pragma(db, "PRAGMA foreign_keys=ON", err) ||
         exec_pragma(db, "PRAGMA secure_delete=ON", err))
         goto fail;
@@ -176,6 +191,7 @@ void rk_db_close(rk_db *db)
 {
     if (!db)
         return;
+    rk_db_set_aux(db, NULL, NULL);   /* finalises its statements before the close */
     if (db->h) {
         if (!sqlite3_get_autocommit(db->h))
             sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);

@@ -26,6 +26,11 @@ int  rk_db_schema_version(rk_db *db);   /* PRAGMA user_version */
 int  rk_db_latest_version(void);         /* highest migration number */
 int  rk_db_integrity_check(rk_db *db, rk_err *err);
 
+/* One opaque object a higher layer keeps with the connection (the search
+ * module's prepared statements); freed before the connection closes. */
+void *rk_db_aux(rk_db *db);
+void  rk_db_set_aux(rk_db *db, void *aux, void (*aux_free)(void *));
+
 /* For db/ modules only. */
 struct sqlite3 *rk_db_handle(rk_db *db);
 int  rk_db_migrate(rk_db *db, rk_err *err);   /* db/migrations.c, from rk_db_open */

@@ -119,6 +119,13 @@ static const struct migration {
       "CREATE TABLE policy ("
       "  role TEXT NOT NULL, field TEXT NOT NULL, level TEXT NOT NULL,"
       "  PRIMARY KEY (role, field)) WITHOUT ROWID;" },
+    { 3, "search-as-you-type index",
+      /* Key order is result order: see src/search_index.c and BENCHMARKS.md. */
+      "CREATE TABLE search_key ("
+      "  key TEXT NOT NULL, lit TEXT NOT NULL, sortkey BLOB NOT NULL,"
+      "  client_id INTEGER NOT NULL, tok TEXT NOT NULL,"
+      "  PRIMARY KEY (key, lit, sortkey, client_id, tok)) WITHOUT ROWID;"
+      "CREATE TABLE search_stat (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;" },
     { 4, "consent ledger, call-recording notes and the disclosure register",
       /* The ledger and the register are legal records: append-only like the
        * audit table. Call notes are never changed (corrections are

@@ -14,6 +14,7 @@
 
 static const cli_table *const tables[] = {
     &rk_cli_user_commands,
+    &rk_cli_client_commands,
     &rk_cli_consent_commands,
 };
 

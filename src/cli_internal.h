@@ -39,6 +39,7 @@ typedef struct cli_table {
 } cli_table;
 
 extern const cli_table rk_cli_user_commands;
+extern const cli_table rk_cli_client_commands;
 extern const cli_table rk_cli_consent_commands;
 
 /* One line "rekisteri: MESSAGE" on stderr (sanitised); returns code. */

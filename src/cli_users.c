@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include "cli_internal.h"
+#include "clients.h"
 #include "config.h"
+#include "demo_data.h"
 #include "password.h"
 #include "sanitize.h"
 #include "secure.h"
@@ -29,9 +31,9 @@ static const cli_command commands[] = {
       false, cmd_init,
       N_("init --admin NAME [--name \"FULL NAME\"] [--registry-name TEXT]"),
       N_("Create a new encrypted registry and its first administrator.") },
-    { "demo", 0, 0, RK_OPT_DIR, false, cmd_demo,
-      N_("demo"),
-      N_("Create a demo registry with one user per role (if none exists) and print the users and passwords.") },
+    { "demo", 0, 0, RK_OPT_DIR | RK_OPT_CLIENTS, false, cmd_demo,
+      N_("demo [--clients N]"),
+      N_("Create a demo registry with one user per role and N synthetic clients (default 2000) if none exists, and print the users and passwords.") },
     { "user add", 1, 1, AUTH_OPTS | RK_OPT_ROLE | RK_OPT_NAME | RK_OPT_NEW_PASSWORD_FD, true, cmd_user_add,
       N_("user add NAME --role ROLE [--name \"FULL NAME\"]"),
       N_("Add a user (admin). Roles: reception, billing, marketing, dpo, admin.") },
@@ -93,6 +95,46 @@ static const struct {
     { "dpo",       "Tiina Tietosuoja",   "demo-dpo-2026",       RK_ROLE_DPO },
 };
 
+/* Synthetic clients in batches of one transaction each, added by the demo
+ * dpo (who may write every field). Reproducible: a fixed seed. */
+static int demo_clients(cli_ctx *c, long n)
+{
+    rk_session *s;
+    if (rk_session_login(&c->paths, "dpo", "demo-dpo-2026", &s, NULL, &c->err))
+        return c->err.code;
+    rk_demo_gen *g = rk_demo_gen_new(20261122);
+    enum { BATCH = 5000 };
+    rk_client **batch = calloc(BATCH, sizeof *batch);
+    int rc = g && batch ? RK_OK : rk_err_set(&c->err, RK_EFAIL, _("Out of memory."));
+    bool progress = isatty(STDERR_FILENO);
+    for (long done = 0; rc == RK_OK && done < n;) {
+        size_t k = 0;
+        for (; rc == RK_OK && k < BATCH && done + (long)k < n; k++)
+            if (!(batch[k] = rk_client_new()))
+                rc = rk_err_set(&c->err, RK_EFAIL, _("Out of memory."));
+            else
+                rc = rk_demo_gen_client(g, batch[k], &c->err);
+        size_t bad;
+        if (rc == RK_OK)
+            rc = rk_clients_create_many(s, batch, k, "demo data", &bad, &c->err);
+        for (size_t i = 0; i < k; i++) {
+            rk_client_free(batch[i]);
+            batch[i] = NULL;
+        }
+        done += (long)k;
+        if (progress)
+            fprintf(stderr, _("\rAdding demo clients: %ld / %ld"), done, n);
+    }
+    if (rc == RK_OK)
+        rc = rk_clients_refresh_search(s, &c->err);
+    if (progress)
+        fputc('\n', stderr);
+    free(batch);
+    rk_demo_gen_free(g);
+    rk_session_logout(s);
+    return rc;
+}
+
 static int cmd_demo(cli_ctx *c)
 {
     /* Demo slots use the cheaper "interactive" Argon2id level so the demo
@@ -113,7 +155,10 @@ static int cmd_demo(cli_ctx *c)
         rk_session_logout(s);
         if (rc)
             return cli_fail(c);
-        printf(_("Created a DEMO registry in %s.\n"), c->paths.dir);
+        long n = c->opt.seen & RK_OPT_CLIENTS ? c->opt.clients : 2000;
+        if (n > 0 && demo_clients(c, n))
+            return cli_fail(c);
+        printf(_("Created a DEMO registry in %s with %ld synthetic clients.\n"), c->paths.dir, n);
     } else {
         printf(_("Using the DEMO registry in %s.\n"), c->paths.dir);
     }
