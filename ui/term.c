@@ -68,7 +68,7 @@ int ui_term_start(rk_err *err)
     }
     started = true;
     set_term(scr);
-    set_escdelay(50);
+    set_escdelay(200);
     raw();             /* Ctrl-Q/Ctrl-S/Ctrl-C reach us as keys, not XON/XOFF/SIGINT */
     noecho();
     nonl();
