@@ -117,12 +117,18 @@ static const char *text_problem(const char *s, size_t max, bool newlines)
             i++;
             continue;
         }
-        size_t len = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 && b < 0xE0 ? 2 : 0;
+        size_t len = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xC2 && b < 0xE0 ? 2 : 0;
         if (!len || i + len > n)
             return _("the text is not valid UTF-8");
         for (size_t k = 1; k < len; k++)
             if (((unsigned char)s[i + k] & 0xC0) != 0x80)
                 return _("the text is not valid UTF-8");
+        /* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing
+         * above U+10FFFF; found by tests/fuzz (client_set-1). */
+        unsigned char b1 = (unsigned char)s[i + 1];
+        if ((b == 0xE0 && b1 < 0xA0) || (b == 0xED && b1 >= 0xA0) ||
+            (b == 0xF0 && b1 < 0x90) || (b == 0xF4 && b1 >= 0x90))
+            return _("the text is not valid UTF-8");
         /* C1 controls U+0080-U+009F are encoded C2 80 - C2 9F. */
         if (b == 0xC2 && (unsigned char)s[i + 1] < 0xA0)
             return _("the text contains a control character");
@@ -273,7 +279,7 @@ int rk_client_set(rk_client *c, rk_field f, const char *value, rk_err *err)
             break;
         case RK_FT_FLAGS:
             if (normalise_flags(f, v, out, sizeof out, err))
-                return err->code;
+                return RK_EFAIL;
             break;
         case RK_FT_BOOL: {
             bool b;

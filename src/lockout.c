@@ -287,8 +287,13 @@ static int parse_state(char *buf, size_t len, const char *path, struct state *s,
         }
         p = nl + 1;
     }
-    if (!have_next && s->nevents)
+    if (!have_next && s->nevents) {
+        /* An id of UINT64_MAX would wrap the next one to 0 (tests/fuzz lockout-1). */
+        if (s->events[s->nevents - 1].id == UINT64_MAX)
+            return rk_err_set(err, RK_EFAIL,
+                              _("The lockout file %s has an event id too large to continue from."), path);
         s->next_id = s->events[s->nevents - 1].id + 1;
+    }
     return RK_OK;
 }
 

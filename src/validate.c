@@ -506,6 +506,12 @@ int rk_phone_normalise(const char *input, char out[RK_PHONE_SIZE], rk_err *err)
             memmove(e164 + 4, e164 + 5, ne - 4);   /* includes the NUL */
             ne--;
         }
+        /* One trunk 0 at most: "+358 00 ..." or "00 ..." is no Finnish number,
+         * and keeping it would store one number in two forms (tests/fuzz phone-1). */
+        if (ne > 4 && e164[4] == '0')
+            return rk_err_set(err, RK_EFAIL,
+                              _("The phone number %.*s has too many zeros after the country code or before the area code."),
+                              shown, s);
         size_t nsn = ne - 4;
         if (nsn < PHONE_FI_NSN_MIN)
             return rk_err_set(err, RK_EFAIL,

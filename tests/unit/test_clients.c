@@ -430,7 +430,14 @@ START_TEST(invalid_values_refused_with_field)
     ck_assert(strstr(err.msg, "female") != NULL);
     ck_assert_int_eq(rk_client_set(c, RK_F_LAST_NAME, "R2-D2", &err), RK_EFAIL);
     ck_assert_int_eq(rk_client_set(c, RK_F_STREET, "evil\x1b[31m", &err), RK_EFAIL);
+    /* Strict UTF-8: a surrogate, an overlong ESC, a code point past U+10FFFF. */
+    ck_assert_int_eq(rk_client_set(c, RK_F_LAST_NAME, "M\xED\xA0\x80inen", &err), RK_EFAIL);
+    ck_assert_int_eq(rk_client_set(c, RK_F_STREET, "a\xE0\x80\x9B[31m", &err), RK_EFAIL);
+    ck_assert_int_eq(rk_client_set(c, RK_F_STREET, "\xF4\x90\x80\x80", &err), RK_EFAIL);
+    ck_assert_int_eq(rk_client_set(c, RK_F_STREET, "Hämeenkatu 1 \xF0\x9F\x8F\xA0", &err), RK_OK);
     ck_assert_int_eq(rk_client_add_phone(c, "mobile", "040 abc", &err), RK_EFAIL);
+    /* One trunk zero at most (else one number would have two stored forms). */
+    ck_assert_int_eq(rk_client_add_phone(c, "mobile", "+358 00 123 4567", &err), RK_EFAIL);
     ck_assert_int_eq(rk_client_add_email(c, NULL, "not-an-address", &err), RK_EFAIL);
     ck_assert_int_eq(rk_client_set(c, RK_F_CUSTOMER_NO, "5", &err), RK_EFAIL);
     /* The henkilötunnus sets the birth date; a different one is refused at save. */
