@@ -1,0 +1,136 @@
+/* Search as you type through the service: Finnish order (å, ä, ö after z),
+ * exact letters ranked first, diacritic-insensitive prefixes of every word in
+ * any order, henkilötunnus, customer number, phone and e-mail, role-filtered
+ * hits, and the index kept in step with saves. */
+#include "fixture.h"
+
+#include "clients.h"
+
+static void setup(void) { fix_create(); }
+static void teardown(void) { fix_remove(); }
+
+static int64_t add(rk_session *s, const char *first, const char *last, const char *hetu,
+                   const char *phone, const char *email)
+{
+    rk_client *c;
+    rk_err err;
+    int64_t ex;
+    ck_assert_int_eq(rk_clients_blank(s, &c, &err), RK_OK);
+    ck_assert_int_eq(rk_client_set(c, RK_F_FIRST_NAMES, first, &err), RK_OK);
+    ck_assert_int_eq(rk_client_set(c, RK_F_LAST_NAME, last, &err), RK_OK);
+    if (hetu)
+        ck_assert_msg(rk_client_set(c, RK_F_HETU, hetu, &err) == RK_OK, "%s", err.msg);
+    if (phone)
+        ck_assert_int_eq(rk_client_add_phone(c, "mobile", phone, &err), RK_OK);
+    if (email)
+        ck_assert_int_eq(rk_client_add_email(c, "personal", email, &err), RK_OK);
+    ck_assert_msg(rk_clients_create(s, c, &ex, &err) == RK_OK, "%s", err.msg);
+    int64_t id = c->id;
+    rk_client_free(c);
+    return id;
+}
+
+/* The hits' names joined with '|'. */
+static const char *names(rk_session *s, const char *q)
+{
+    static char out[2048];
+    rk_search_hit hits[50];
+    size_t n;
+    rk_err err;
+    ck_assert_msg(rk_clients_search(s, q, hits, 50, &n, false, &err) == RK_OK, "%s", err.msg);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strcat(out, "|");
+        strncat(out, hits[i].name, sizeof out - strlen(out) - 1);
+    }
+    return out;
+}
+
+START_TEST(finnish_order_and_exact_first)
+{
+    rk_session *s = fix_login("dpo");
+    add(s, "Anna", "Öhman", NULL, NULL, NULL);
+    add(s, "Anna", "Zetterberg", NULL, NULL, NULL);
+    add(s, "Anna", "Ärväs", NULL, NULL, NULL);
+    add(s, "Anna", "Åberg", NULL, NULL, NULL);
+    add(s, "Anna", "Aalto", NULL, NULL, NULL);
+    add(s, "Ville", "Mäkinen", NULL, NULL, NULL);
+    add(s, "Aino", "Makkonen", NULL, NULL, NULL);
+    /* å, ä, ö after z, in that order. */
+    ck_assert_str_eq(names(s, "anna"), "Aalto, Anna|Zetterberg, Anna|Åberg, Anna|Ärväs, Anna|Öhman, Anna");
+    /* Both find both (diacritics do not matter); exact letters rank first. */
+    ck_assert_str_eq(names(s, "mak"), "Makkonen, Aino|Mäkinen, Ville");
+    ck_assert_str_eq(names(s, "mäk"), "Mäkinen, Ville|Makkonen, Aino");
+    ck_assert_str_eq(names(s, "makinen"), "Mäkinen, Ville");
+    ck_assert_str_eq(names(s, "MÄKINEN"), "Mäkinen, Ville");
+    /* Any word, any order, prefixes. */
+    ck_assert_str_eq(names(s, "vil mäk"), "Mäkinen, Ville");
+    ck_assert_str_eq(names(s, "ann öh"), "Öhman, Anna");
+    ck_assert_str_eq(names(s, "aberg"), "Åberg, Anna");
+    ck_assert_str_eq(names(s, "zz"), "");
+    rk_session_logout(s);
+}
+END_TEST
+
+START_TEST(identifiers_phone_email)
+{
+    rk_session *s = fix_login("dpo");
+    int64_t a = add(s, "Anna", "Mäkinen", "131052-308T", "040 123 4567", "anna.makinen@example.com");
+    add(s, "Pekka", "Virtanen", "010101-123N", "+358 50 765 4321", "pekka@example.org");
+    ck_assert_str_eq(names(s, "131052-308T"), "Mäkinen, Anna");
+    ck_assert_str_eq(names(s, "131052"), "Mäkinen, Anna");
+    ck_assert_str_eq(names(s, "040 123"), "Mäkinen, Anna");
+    ck_assert_str_eq(names(s, "+358401234567"), "Mäkinen, Anna");
+    ck_assert_str_eq(names(s, "050 7654"), "Virtanen, Pekka");
+    ck_assert_str_eq(names(s, "anna.mak"), "Mäkinen, Anna");
+    ck_assert_str_eq(names(s, "100001"), "Mäkinen, Anna");
+    (void)a;
+    rk_session_logout(s);
+}
+END_TEST
+
+START_TEST(index_follows_saves_and_roles)
+{
+    rk_session *d = fix_login("dpo");
+    int64_t id = add(d, "Anna", "Mäkinen", "131052-308T", NULL, NULL);
+    rk_client *o, *e;
+    rk_err err;
+    rk_conflict cf;
+    ck_assert_int_eq(rk_clients_get(d, id, &o, &err), RK_OK);
+    e = rk_client_clone(o);
+    ck_assert_int_eq(rk_client_set(e, RK_F_LAST_NAME, "Korhonen", &err), RK_OK);
+    ck_assert_int_eq(rk_clients_save(d, o, e, &cf, &err), RK_OK);
+    ck_assert_str_eq(names(d, "mäkinen"), "");
+    ck_assert_str_eq(names(d, "korh"), "Korhonen, Anna");
+    rk_client_free(o);
+    rk_client_free(e);
+    rk_session_logout(d);
+    /* Reception finds by the full code but sees it masked. */
+    rk_session *r = fix_login("reception");
+    rk_search_hit h[4];
+    size_t n;
+    ck_assert_int_eq(rk_clients_search(r, "131052-308T", h, 4, &n, true, &err), RK_OK);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(h[0].hetu, "131052-****");
+    rk_session_logout(r);
+    rk_session *m = fix_login("marketing");
+    ck_assert_int_eq(rk_clients_search(m, "korh", h, 4, &n, false, &err), RK_OK);
+    ck_assert_str_eq(h[0].hetu, "");
+    ck_assert_str_eq(h[0].birth_date, "");
+    rk_session_logout(m);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+    Suite *s = suite_create("search");
+    TCase *t = tcase_create("search");
+    tcase_set_timeout(t, 60);
+    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_add_test(t, finnish_order_and_exact_first);
+    tcase_add_test(t, identifiers_phone_email);
+    tcase_add_test(t, index_follows_saves_and_roles);
+    suite_add_tcase(s, t);
+    return s;
+}
