@@ -2,52 +2,15 @@
  * (the hash input and the secure buffers are sized in bytes), no password
  * derived from the username, no commonly used password, no composition rules.
  * Every refusal says which rule applies so the user can pick a better one. */
+#include "utf8.h"
 #include "password.h"
 
 #include <string.h>
 
-/* Strict UTF-8 decode of one code point; returns its length or 0 if invalid
- * (overlong, surrogate, above U+10FFFF, truncated). */
+/* The project's one strict decoder, with this file's byte-pointer calls. */
 static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
-    unsigned char b = s[0];
-    if (b < 0x80) {
-        *cp = b;
-        return 1;
-    }
-    size_t len;
-    uint32_t v;
-    unsigned char lo = 0x80, hi = 0xbf;
-    if (b >= 0xc2 && b <= 0xdf) {
-        len = 2;
-        v = b & 0x1f;
-    } else if (b >= 0xe0 && b <= 0xef) {
-        len = 3;
-        v = b & 0x0f;
-        if (b == 0xe0)
-            lo = 0xa0;   /* overlong */
-        else if (b == 0xed)
-            hi = 0x9f;   /* surrogates */
-    } else if (b >= 0xf0 && b <= 0xf4) {
-        len = 4;
-        v = b & 0x07;
-        if (b == 0xf0)
-            lo = 0x90;   /* overlong */
-        else if (b == 0xf4)
-            hi = 0x8f;   /* above U+10FFFF */
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        unsigned char c = s[i];
-        if (c < (i == 1 ? lo : 0x80) || c > (i == 1 ? hi : 0xbf))
-            return 0;
-        v = (v << 6) | (c & 0x3f);
-    }
-    *cp = v;
-    return len;
+    return rk_utf8_decode((const char *)s, n, cp);
 }
 
 /* Case folding for comparisons: ASCII and the Latin-1 letters (Ä, Ö, Å, Ø...),

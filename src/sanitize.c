@@ -3,6 +3,7 @@
  * what terminals parse (ECMA-48), so a sequence is dropped whole rather than
  * leaving its parameters on screen. Output is re-encoded from code points, so
  * it is always valid UTF-8 whatever the input was. */
+#include "utf8.h"
 #include "sanitize.h"
 
 #include <string.h>
@@ -36,49 +37,10 @@ struct out {
     int    flags;
 };
 
-/* Strict UTF-8 decode of one code point; returns its length or 0 if the
- * first byte does not start a valid sequence (overlong, surrogate, above
- * U+10FFFF, stray continuation, truncated). */
+/* The project's one strict decoder, with this file's byte-pointer calls. */
 static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
-    unsigned char b = s[0];
-    if (b < 0x80) {
-        *cp = b;
-        return 1;
-    }
-    size_t len;
-    uint32_t v;
-    unsigned char lo = 0x80, hi = 0xbf;
-    if (b >= 0xc2 && b <= 0xdf) {
-        len = 2;
-        v = b & 0x1f;
-    } else if (b >= 0xe0 && b <= 0xef) {
-        len = 3;
-        v = b & 0x0f;
-        if (b == 0xe0)
-            lo = 0xa0;   /* overlong */
-        else if (b == 0xed)
-            hi = 0x9f;   /* surrogates */
-    } else if (b >= 0xf0 && b <= 0xf4) {
-        len = 4;
-        v = b & 0x07;
-        if (b == 0xf0)
-            lo = 0x90;   /* overlong */
-        else if (b == 0xf4)
-            hi = 0x8f;   /* above U+10FFFF */
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        unsigned char c = s[i];
-        if (c < (i == 1 ? lo : 0x80) || c > (i == 1 ? hi : 0xbf))
-            return 0;
-        v = (v << 6) | (c & 0x3f);
-    }
-    *cp = v;
-    return len;
+    return rk_utf8_decode((const char *)s, n, cp);
 }
 
 static void put(struct out *o, uint32_t cp)

@@ -18,6 +18,7 @@
 #define RK_TEXTBUF_H
 
 #include "common.h"
+#include "utf8.h"
 
 typedef struct rk_textbuf rk_textbuf;
 
@@ -69,9 +70,6 @@ void rk_textbuf_bottom(rk_textbuf *tb);   /* end of the text */
 
 /* ---- UTF-8 helpers shared with services that store multi-line text ---- */
 
-/* One strict UTF-8 sequence (no overlongs, surrogates, > U+10FFFF): its
- * length, or 0 for an invalid byte. */
-size_t rk_utf8_decode(const char *s, size_t len, uint32_t *cp);
 /* The cleaned copy that insert would store (malloc'd; NULL when out of
  * memory); *chars (may be NULL) gets its length in characters. */
 char  *rk_text_clean(const char *s, size_t len, size_t *chars);
