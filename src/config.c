@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consent.h"
 #include "db_settings.h"
 
 static const struct {
@@ -71,6 +72,24 @@ int rk_config_check_text(const char *value, rk_err *err)
         if ((unsigned char)value[i] < 0x20 || value[i] == 0x7f)
             return rk_err_set(err, RK_EUSAGE, _("The text contains a control character."));
     return RK_OK;
+}
+
+int rk_config_check_optin(const char *value, rk_err *err)
+{
+    unsigned mask;
+    rk_err e2;
+    if (rk_contact_parse_optin(value, &mask, &e2) == RK_OK)
+        return RK_OK;
+    return rk_err_set(err, RK_EUSAGE, "%s", e2.msg);
+}
+
+int rk_config_check_months(const char *value, rk_err *err)
+{
+    char *end;
+    long v = strtol(value, &end, 10);
+    if (*value && !*end && v >= 1 && v <= 120)
+        return RK_OK;
+    return rk_err_set(err, RK_EUSAGE, _("\"%s\" is not a number of months from 1 to 120."), value);
 }
 
 const char *rk_config_key_name(rk_config_key k) { return config_table[k].key; }

@@ -12,7 +12,13 @@
     X(KDF, "kdf", RK_KDF_DEFAULT, rk_config_check_kdf,                          \
       N_("Argon2id cost for new password slots: interactive, moderate or sensitive")) \
     X(REGISTRY_NAME, "registry_name", "Rekisteri", rk_config_check_text,        \
-      N_("The registry's name shown in the title line"))
+      N_("The registry's name shown in the title line"))                       \
+    X(NOTICE_VERSION, "notice_version", "", rk_config_check_text,               \
+      N_("Version of the privacy notice shown to clients, recorded with each consent change")) \
+    X(OPTIN_CHANNELS, "consent_optin_channels", "email,sms", rk_config_check_optin, \
+      N_("Channels on which marketing needs an explicit consent (email, sms, phone, post)")) \
+    X(CALL_KEEP_MONTHS, "call_keep_months", "12", rk_config_check_months,       \
+      N_("Months a call-recording note is kept by default (1-120)"))
 
 typedef enum rk_config_key {
 #define X(id, key, def, check, help) RK_CONFIG_##id,
@@ -24,6 +30,8 @@ typedef enum rk_config_key {
 int rk_config_check_duration(const char *value, rk_err *err);
 int rk_config_check_kdf(const char *value, rk_err *err);
 int rk_config_check_text(const char *value, rk_err *err);
+int rk_config_check_optin(const char *value, rk_err *err);
+int rk_config_check_months(const char *value, rk_err *err);
 
 const char *rk_config_key_name(rk_config_key k);
 const char *rk_config_key_help(rk_config_key k);      /* translated */

@@ -60,6 +60,10 @@ want_rc 4 "reception sets config" -- rk_as riikka riikka-password-2 config set i
 want_rc 2 "bad duration" -- rk_as admin "$ADMIN_PW" config set idle_lock soon
 rk_as admin "$ADMIN_PW" config set idle_lock 5m >/dev/null || fail "config set"
 rk_as riikka riikka-password-2 config show | grep -q "^idle_lock *5m" || fail "config show"
+# The consent and call-note settings are checked too.
+want_rc 2 "unknown opt-in channel" -- rk_as admin "$ADMIN_PW" config set consent_optin_channels fax
+want_rc 2 "keep months out of range" -- rk_as admin "$ADMIN_PW" config set call_keep_months 200
+rk_as admin "$ADMIN_PW" config set consent_optin_channels email,sms,phone >/dev/null || fail "opt-in set"
 
 # --help and --version.
 "$RK" --help | grep -q "user add NAME --role ROLE" || fail "--help lists commands"
