@@ -36,6 +36,108 @@ static const struct option long_opts[] = {
     { NULL, 0, NULL, 0 },
 };
 
+/* The global options followed by every command's own options (from their
+ * spec strings), each name once; built at the first parse. */
+enum { CMD_OPT_BASE = 1000, CMD_OPT_MAX = 160, CMD_OPT_NAME = 32 };
+static struct option all_opts[RK_ARRAY_LEN(long_opts) + CMD_OPT_MAX];
+static char cmd_opt_names[CMD_OPT_MAX][CMD_OPT_NAME];
+
+/* The next token of a spec: its name, whether it takes a value, whether it
+ * repeats. Returns false at the end. */
+static bool spec_next(const char **spec, char *name, size_t n, bool *value, bool *repeat)
+{
+    const char *s = *spec;
+    while (*s == ' ')
+        s++;
+    if (!*s)
+        return false;
+    size_t len = strcspn(s, " =");
+    snprintf(name, n, "%.*s", (int)len, s);
+    s += len;
+    *value = *repeat = false;
+    if (*s == '=') {
+        *value = true;
+        s++;
+        if (*s == '*') {
+            *repeat = true;
+            s++;
+        }
+    }
+    *spec = s;
+    return true;
+}
+
+static void build_opts(void)
+{
+    if (all_opts[0].name)
+        return;
+    size_t n = 0, k = 0;
+    for (; long_opts[n].name; n++)
+        all_opts[n] = long_opts[n];
+    for (size_t t = 0; t < RK_ARRAY_LEN(tables); t++)
+        for (size_t i = 0; i < tables[t]->count; i++) {
+            const char *spec = tables[t]->commands[i].options;
+            char name[CMD_OPT_NAME];
+            bool value, repeat;
+            while (spec && spec_next(&spec, name, sizeof name, &value, &repeat)) {
+                size_t j = 0;
+                while (j < n && strcmp(all_opts[j].name, name) != 0)
+                    j++;
+                if (j < n)
+                    continue;   /* the same name in two commands takes the same form */
+                if (k == CMD_OPT_MAX)
+                    abort();    /* raise CMD_OPT_MAX */
+                memcpy(cmd_opt_names[k], name, sizeof name);
+                all_opts[n++] = (struct option){ cmd_opt_names[k], value ? required_argument : no_argument,
+                                                 NULL, CMD_OPT_BASE + (int)k };
+                k++;
+            }
+        }
+}
+
+/* Are the command's own options the ones its spec allows, each once unless
+ * repeatable? */
+static int check_cmd_opts(const cli_ctx *c, const cli_command *cmd)
+{
+    for (int i = 0; i < c->opt.nextra; i++) {
+        const char *spec = cmd->options;
+        char name[CMD_OPT_NAME];
+        bool value, repeat, known = false;
+        while (spec && !known && spec_next(&spec, name, sizeof name, &value, &repeat))
+            known = strcmp(name, c->opt.extra[i].name) == 0;
+        char msg[256];
+        if (!known) {
+            snprintf(msg, sizeof msg, _("The option --%s does not apply to \"rekisteri %s\"."),
+                     c->opt.extra[i].name, cmd->words);
+            return cli_errline(RK_EUSAGE, msg);
+        }
+        for (int j = 0; j < i && !repeat; j++)
+            if (strcmp(c->opt.extra[j].name, name) == 0) {
+                snprintf(msg, sizeof msg, _("The option --%s is given twice."), name);
+                return cli_errline(RK_EUSAGE, msg);
+            }
+    }
+    return RK_OK;
+}
+
+const char *cli_opt(const cli_ctx *c, const char *name)
+{
+    const char *v = NULL;
+    for (int i = 0; i < c->opt.nextra; i++)
+        if (strcmp(c->opt.extra[i].name, name) == 0)
+            v = c->opt.extra[i].value;
+    return v;
+}
+
+int cli_opt_all(const cli_ctx *c, const char *name, const char **vals, int max)
+{
+    int n = 0;
+    for (int i = 0; i < c->opt.nextra && n < max; i++)
+        if (strcmp(c->opt.extra[i].name, name) == 0)
+            vals[n++] = c->opt.extra[i].value;
+    return n;
+}
+
 static const struct {
     unsigned bit;
     const char *name;
@@ -97,8 +199,16 @@ static int parse_args(int argc, char **argv, rk_cli_opts *o, bool *help, bool *v
     memset(o, 0, sizeof *o);
     o->password_fd = o->new_password_fd = -1;
     opterr = 0;
+    build_opts();
     int ch;
-    while ((ch = getopt_long(argc, argv, ":hV", long_opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":hV", all_opts, NULL)) != -1) {
+        if (ch >= CMD_OPT_BASE) {
+            if (o->nextra >= (int)RK_ARRAY_LEN(o->extra))
+                return cli_errline(RK_EUSAGE, _("Too many options."));
+            o->extra[o->nextra].name = cmd_opt_names[ch - CMD_OPT_BASE];
+            o->extra[o->nextra++].value = optarg ? optarg : "1";
+            continue;
+        }
         switch (ch) {
         case 'd': o->dir = optarg; o->seen |= RK_OPT_DIR; break;
         case 'u': o->user = optarg; o->seen |= RK_OPT_USER; break;
@@ -256,7 +366,7 @@ int rk_cli_main(int argc, char **argv, rk_ui_fn run_ui)
 
     if (npos == 0) {
         unsigned extra = c.opt.seen & ~(RK_OPT_DIR | RK_OPT_USER);
-        if (extra)
+        if (extra || c.opt.nextra)
             return cli_errline(RK_EUSAGE, _("Only --dir and --user apply when no command is given."));
         if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
             return cli_errline(RK_EUSAGE, _("The interactive program needs a terminal; see rekisteri --help for commands."));
@@ -291,6 +401,8 @@ int rk_cli_main(int argc, char **argv, rk_ui_fn run_ui)
                      opt_names[i].name, cmd->words);
             return cli_errline(RK_EUSAGE, msg);
         }
+    if ((rc = check_cmd_opts(&c, cmd)) != RK_OK)
+        return rc;
     if (cmd->login && (rc = login(&c)) != RK_OK)
         return rc;
     rc = cmd->run(&c);

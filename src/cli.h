@@ -23,6 +23,11 @@ typedef struct rk_cli_opts {
     int   nadds;
     bool  json;
     long  clients;            /* demo --clients N */
+    struct {                  /* the command's own options, in order */
+        const char *name;
+        const char *value;    /* "1" for a flag */
+    } extra[128];
+    int   nextra;
     unsigned seen;            /* RK_OPT_* bits given on the command line */
 } rk_cli_opts;
 

@@ -1,10 +1,7 @@
 /* Commands for consents and bans, call-recording notes, marketing exports
- * and the disclosure register.
- *
- * Their own options (--cell, --source, --purpose ...) are not global
- * options of cli.c, so until cli.c passes command options through they
- * follow a "--" that ends the global ones:
- *   rekisteri consent set 1001 --user riikka -- --cell direct_marketing:email=allowed --source letter */
+ * and the disclosure register. Each command declares its own options in
+ * its table entry:
+ *   rekisteri consent set 1001 --user riikka --cell direct_marketing:email=allowed --source letter */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,43 +26,62 @@ static int cmd_export_marketing(cli_ctx *c);
 static int cmd_disclosures_correct(cli_ctx *c);
 static int cmd_disclosures(cli_ctx *c);
 
-#define MAXA 99   /* the command's own options arrive as arguments */
-
 /* Longer word lists first: dispatch takes the first table entry whose words
  * match ("disclosures correct" before "disclosures"). */
 static const cli_command commands[] = {
-    { "consent show", 1, 1, AUTH_OPTS, true, cmd_consent_show,
-      N_("consent show CLIENT"),
-      N_("The consent and ban grid of a client (customer number or personal identity code), with since dates.") },
-    { "consent history", 1, MAXA, AUTH_OPTS, true, cmd_consent_history,
-      N_("consent history CLIENT [-- --cell PURPOSE:CHANNEL|ITEM]"),
-      N_("Every recorded consent change of a client, newest first.") },
-    { "consent set", 1, MAXA, AUTH_OPTS, true, cmd_consent_set,
-      N_("consent set CLIENT -- --cell PURPOSE:CHANNEL=allowed|denied|unknown ... --source SOURCE [--call NOTE] [--note TEXT] [--notice VERSION]"),
-      N_("Record consent changes made together (reception, dpo; marketing only \"denied\"). Items: all_marketing, partner_disclosure, call_recording.") },
-    { "consent check", 1, MAXA, AUTH_OPTS, true, cmd_consent_check,
-      N_("consent check CLIENT -- --purpose PURPOSE --channel CHANNEL"),
-      N_("May this client be contacted for the purpose on the channel, and why.") },
-    { "calls add", 1, MAXA, AUTH_OPTS, true, cmd_calls_add,
-      N_("calls add CLIENT -- --number N --direction in|out --purpose verify|training|quality --duration SECONDS (--summary TEXT | --summary-file FILE) [--at TIME] [--recording ID] [--told] [--training-consent] [--keep-until DATE] [--cell P:C=STATE ...]"),
-      N_("Write a call-recording note (reception, dpo); consent changes given with --cell link to it.") },
-    { "calls list", 1, 1, AUTH_OPTS, true, cmd_calls_list,
-      N_("calls list CLIENT"), N_("A client's call notes with their amendments (reception, dpo).") },
-    { "calls amend", 1, MAXA, AUTH_OPTS, true, cmd_calls_amend,
-      N_("calls amend NOTE -- (--text TEXT | --text-file FILE)"),
-      N_("Append a dated amendment to your own call note.") },
-    { "calls expired", 0, MAXA, AUTH_OPTS, true, cmd_calls_expired,
-      N_("calls expired [-- --today DATE]"),
-      N_("Call notes past their keep-until date: number, customer number, dates (reception, dpo).") },
-    { "export marketing", 0, MAXA, AUTH_OPTS, true, cmd_export_marketing,
-      N_("export marketing -- --purpose PURPOSE --channel CHANNEL [--format csv|json] [--recipient TEXT]"),
-      N_("The clients who may be contacted, with the fields your role may read; recorded as a disclosure (marketing, dpo).") },
-    { "disclosures correct", 1, MAXA, AUTH_OPTS, true, cmd_disclosures_correct,
-      N_("disclosures correct ENTRY -- --note TEXT [--recipient TEXT] [--legal-basis consent|legitimate_interest]"),
-      N_("Append a correction to a disclosure entry (dpo).") },
-    { "disclosures", 0, MAXA, AUTH_OPTS, true, cmd_disclosures,
-      N_("disclosures [-- --client CLIENT]"),
-      N_("The disclosure register: every export, who, when, to whom and which clients (dpo).") },
+    { .words = "consent show", .min_args = 1, .max_args = 1, .opts = AUTH_OPTS,
+      .login = true, .run = cmd_consent_show,
+      .synopsis = N_("consent show CLIENT"),
+      .help = N_("The consent and ban grid of a client (customer number or personal identity code), with since dates.") },
+    { .words = "consent history", .min_args = 1, .max_args = 1, .opts = AUTH_OPTS,
+      .login = true, .run = cmd_consent_history,
+      .synopsis = N_("consent history CLIENT [--cell PURPOSE:CHANNEL|ITEM]"),
+      .help = N_("Every recorded consent change of a client, newest first."),
+      .options = "cell=" },
+    { .words = "consent set", .min_args = 1, .max_args = 1, .opts = AUTH_OPTS,
+      .login = true, .run = cmd_consent_set,
+      .synopsis = N_("consent set CLIENT --cell PURPOSE:CHANNEL=allowed|denied|unknown ... --source SOURCE [--call NOTE] [--note TEXT] [--notice VERSION]"),
+      .help = N_("Record consent changes made together (reception, dpo; marketing only \"denied\"). Items: all_marketing, partner_disclosure, call_recording."),
+      .options = "cell=* source= call= note= notice=" },
+    { .words = "consent check", .min_args = 1, .max_args = 1, .opts = AUTH_OPTS,
+      .login = true, .run = cmd_consent_check,
+      .synopsis = N_("consent check CLIENT --purpose PURPOSE --channel CHANNEL"),
+      .help = N_("May this client be contacted for the purpose on the channel, and why."),
+      .options = "purpose= channel=" },
+    { .words = "calls add", .min_args = 1, .max_args = 1, .opts = AUTH_OPTS,
+      .login = true, .run = cmd_calls_add,
+      .synopsis = N_("calls add CLIENT --number N --direction in|out --purpose verify|training|quality --duration SECONDS (--summary TEXT | --summary-file FILE) [--at TIME] [--recording ID] [--told] [--training-consent] [--keep-until DATE] [--cell P:C=STATE ...]"),
+      .help = N_("Write a call-recording note (reception, dpo); consent changes given with --cell link to it."),
+      .options = "number= direction= purpose= duration= summary= summary-file= at= recording= told training-consent keep-until= cell=* note=" },
+    { .words = "calls list", .min_args = 1, .max_args = 1, .opts = AUTH_OPTS,
+      .login = true, .run = cmd_calls_list,
+      .synopsis = N_("calls list CLIENT"),
+      .help = N_("A client's call notes with their amendments (reception, dpo).") },
+    { .words = "calls amend", .min_args = 1, .max_args = 1, .opts = AUTH_OPTS,
+      .login = true, .run = cmd_calls_amend,
+      .synopsis = N_("calls amend NOTE (--text TEXT | --text-file FILE)"),
+      .help = N_("Append a dated amendment to your own call note."),
+      .options = "text= text-file=" },
+    { .words = "calls expired", .min_args = 0, .max_args = 0, .opts = AUTH_OPTS,
+      .login = true, .run = cmd_calls_expired,
+      .synopsis = N_("calls expired [--today DATE]"),
+      .help = N_("Call notes past their keep-until date: number, customer number, dates (reception, dpo)."),
+      .options = "today=" },
+    { .words = "export marketing", .min_args = 0, .max_args = 0, .opts = AUTH_OPTS,
+      .login = true, .run = cmd_export_marketing,
+      .synopsis = N_("export marketing --purpose PURPOSE --channel CHANNEL [--format csv|json] [--recipient TEXT]"),
+      .help = N_("The clients who may be contacted, with the fields your role may read; recorded as a disclosure (marketing, dpo)."),
+      .options = "purpose= channel= format= recipient=" },
+    { .words = "disclosures correct", .min_args = 1, .max_args = 1, .opts = AUTH_OPTS,
+      .login = true, .run = cmd_disclosures_correct,
+      .synopsis = N_("disclosures correct ENTRY --note TEXT [--recipient TEXT] [--legal-basis consent|legitimate_interest]"),
+      .help = N_("Append a correction to a disclosure entry (dpo)."),
+      .options = "note= recipient= legal-basis=" },
+    { .words = "disclosures", .min_args = 0, .max_args = 0, .opts = AUTH_OPTS,
+      .login = true, .run = cmd_disclosures,
+      .synopsis = N_("disclosures [--client CLIENT]"),
+      .help = N_("The disclosure register: every export, who, when, to whom and which clients (dpo)."),
+      .options = "client=" },
 };
 
 const cli_table rk_cli_consent_commands = { commands, RK_ARRAY_LEN(commands) };
@@ -74,59 +90,16 @@ const cli_table rk_cli_consent_commands = { commands, RK_ARRAY_LEN(commands) };
 
 typedef struct lopt {
     const char *name;       /* without "--" */
-    bool flag;              /* takes no value */
-    bool repeat;
     const char *val[32];
     int n;
 } lopt;
 
-/* Reads "--name value", "--name=value" and "--flag" from the arguments after
- * the first `fixed` ones. */
-static int parse_local(cli_ctx *c, int fixed, lopt *o, size_t no)
+/* The values of the command's own options (checked by cli.c against the
+ * command's spec) into o. */
+static int parse_local(cli_ctx *c, lopt *o, size_t no)
 {
-    for (int i = fixed; i < c->nargs; i++) {
-        const char *a = c->args[i];
-        if (strncmp(a, "--", 2) != 0) {
-            char msg[256];
-            snprintf(msg, sizeof msg, _("Unexpected argument \"%s\": options of this command start with --."), a);
-            return cli_errline(RK_EUSAGE, msg);
-        }
-        const char *name = a + 2, *eq = strchr(name, '=');
-        size_t nl = eq ? (size_t)(eq - name) : strlen(name);
-        lopt *hit = NULL;
-        for (size_t k = 0; k < no && !hit; k++)
-            if (strlen(o[k].name) == nl && strncmp(o[k].name, name, nl) == 0)
-                hit = &o[k];
-        char msg[256];
-        if (!hit) {
-            snprintf(msg, sizeof msg, _("Unknown option --%.*s for this command (see rekisteri --help)."),
-                     (int)nl, name);
-            return cli_errline(RK_EUSAGE, msg);
-        }
-        const char *v = "1";
-        if (!hit->flag) {
-            if (eq)
-                v = eq + 1;
-            else if (i + 1 < c->nargs)
-                v = c->args[++i];
-            else {
-                snprintf(msg, sizeof msg, _("The option --%s needs a value."), hit->name);
-                return cli_errline(RK_EUSAGE, msg);
-            }
-        } else if (eq) {
-            snprintf(msg, sizeof msg, _("The option --%s takes no value."), hit->name);
-            return cli_errline(RK_EUSAGE, msg);
-        }
-        if (hit->n > 0 && !hit->repeat) {
-            snprintf(msg, sizeof msg, _("The option --%s is given twice."), hit->name);
-            return cli_errline(RK_EUSAGE, msg);
-        }
-        if (hit->n >= (int)RK_ARRAY_LEN(hit->val)) {
-            snprintf(msg, sizeof msg, _("Too many --%s options."), hit->name);
-            return cli_errline(RK_EUSAGE, msg);
-        }
-        hit->val[hit->n++] = v;
-    }
+    for (size_t k = 0; k < no; k++)
+        o[k].n = cli_opt_all(c, o[k].name, o[k].val, (int)RK_ARRAY_LEN(o[k].val));
     return RK_OK;
 }
 
@@ -295,7 +268,7 @@ static int cmd_consent_show(cli_ctx *c)
 static int cmd_consent_history(cli_ctx *c)
 {
     lopt o[] = { { .name = "cell" } };
-    int rc = parse_local(c, 1, o, RK_ARRAY_LEN(o));
+    int rc = parse_local(c, o, RK_ARRAY_LEN(o));
     if (rc)
         return rc;
     int slot = -1;
@@ -331,9 +304,9 @@ static int cmd_consent_history(cli_ctx *c)
 
 static int cmd_consent_set(cli_ctx *c)
 {
-    lopt o[] = { { .name = "cell", .repeat = true }, { .name = "source" }, { .name = "call" },
+    lopt o[] = { { .name = "cell" }, { .name = "source" }, { .name = "call" },
                  { .name = "note" }, { .name = "notice" } };
-    int rc = parse_local(c, 1, o, RK_ARRAY_LEN(o));
+    int rc = parse_local(c, o, RK_ARRAY_LEN(o));
     if (rc)
         return rc;
     if (!o[0].n)
@@ -369,7 +342,7 @@ static int cmd_consent_set(cli_ctx *c)
 static int cmd_consent_check(cli_ctx *c)
 {
     lopt o[] = { { .name = "purpose" }, { .name = "channel" } };
-    int rc = parse_local(c, 1, o, RK_ARRAY_LEN(o));
+    int rc = parse_local(c, o, RK_ARRAY_LEN(o));
     rk_purpose p;
     rk_channel ch;
     if (rc || (rc = parse_purpose_channel(&o[0], &o[1], &p, &ch)))
@@ -391,10 +364,10 @@ static int cmd_calls_add(cli_ctx *c)
 {
     lopt o[] = { { .name = "number" }, { .name = "direction" }, { .name = "purpose" },
                  { .name = "duration" }, { .name = "summary" }, { .name = "summary-file" },
-                 { .name = "at" }, { .name = "recording" }, { .name = "told", .flag = true },
-                 { .name = "training-consent", .flag = true }, { .name = "keep-until" },
-                 { .name = "cell", .repeat = true }, { .name = "note" } };
-    int rc = parse_local(c, 1, o, RK_ARRAY_LEN(o));
+                 { .name = "at" }, { .name = "recording" }, { .name = "told" },
+                 { .name = "training-consent" }, { .name = "keep-until" },
+                 { .name = "cell" }, { .name = "note" } };
+    int rc = parse_local(c, o, RK_ARRAY_LEN(o));
     if (rc)
         return rc;
     for (int k = 0; k < 4; k++)
@@ -492,7 +465,7 @@ static int cmd_calls_list(cli_ctx *c)
 static int cmd_calls_amend(cli_ctx *c)
 {
     lopt o[] = { { .name = "text" }, { .name = "text-file" } };
-    int rc = parse_local(c, 1, o, RK_ARRAY_LEN(o));
+    int rc = parse_local(c, o, RK_ARRAY_LEN(o));
     if (rc)
         return rc;
     if (!o[0].n == !o[1].n)
@@ -515,7 +488,7 @@ static int cmd_calls_amend(cli_ctx *c)
 static int cmd_calls_expired(cli_ctx *c)
 {
     lopt o[] = { { .name = "today" } };
-    int rc = parse_local(c, 0, o, RK_ARRAY_LEN(o));
+    int rc = parse_local(c, o, RK_ARRAY_LEN(o));
     if (rc)
         return rc;
     rk_call_expired *e;
@@ -536,7 +509,7 @@ static int cmd_export_marketing(cli_ctx *c)
 {
     lopt o[] = { { .name = "purpose" }, { .name = "channel" }, { .name = "format" },
                  { .name = "recipient" } };
-    int rc = parse_local(c, 0, o, RK_ARRAY_LEN(o));
+    int rc = parse_local(c, o, RK_ARRAY_LEN(o));
     rk_export_request req = { .format = RK_EXPORT_CSV, .recipient = opt1(&o[3]) };
     if (rc || (rc = parse_purpose_channel(&o[0], &o[1], &req.purpose, &req.channel)))
         return rc;
@@ -558,7 +531,7 @@ static int cmd_export_marketing(cli_ctx *c)
 static int cmd_disclosures(cli_ctx *c)
 {
     lopt o[] = { { .name = "client" } };
-    int rc = parse_local(c, 0, o, RK_ARRAY_LEN(o));
+    int rc = parse_local(c, o, RK_ARRAY_LEN(o));
     if (rc)
         return rc;
     int64_t client = 0;
@@ -596,7 +569,7 @@ static int cmd_disclosures(cli_ctx *c)
 static int cmd_disclosures_correct(cli_ctx *c)
 {
     lopt o[] = { { .name = "note" }, { .name = "recipient" }, { .name = "legal-basis" } };
-    int rc = parse_local(c, 1, o, RK_ARRAY_LEN(o));
+    int rc = parse_local(c, o, RK_ARRAY_LEN(o));
     if (rc)
         return rc;
     if (!o[0].n)

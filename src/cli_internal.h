@@ -19,8 +19,11 @@ typedef struct cli_ctx {
 
 typedef int (*cmd_fn)(cli_ctx *c);
 
-/* One command: its words, how many arguments follow, the options it takes,
- * whether it logs in first, the roles allowed (0 = any), and its help. */
+/* One command: its words, how many arguments follow, the global options it
+ * takes, whether it logs in first, what it runs, its help, and its own
+ * options as a spec of space-separated names: "name" is a flag, "name=" takes
+ * a value, "name=*" takes a value and may repeat. cli.c builds the getopt
+ * table from these specs, so a command's options are declared once. */
 typedef struct cli_command {
     const char *words;
     int         min_args, max_args;
@@ -29,6 +32,7 @@ typedef struct cli_command {
     cmd_fn      run;
     const char *synopsis;
     const char *help;
+    const char *options;
 } cli_command;
 
 #define AUTH_OPTS (RK_OPT_DIR | RK_OPT_USER | RK_OPT_PASSWORD_FD)
@@ -46,6 +50,11 @@ extern const cli_table rk_cli_consent_commands;
 int   cli_errline(int code, const char *msg);
 /* cli_errline with the context's rk_err. */
 int   cli_fail(cli_ctx *c);
+/* The value of the command's own option --name ("1" for a flag), the last
+ * one if repeated; NULL when not given. */
+const char *cli_opt(const cli_ctx *c, const char *name);
+/* Every value of a repeatable option, in order; returns how many (<= max). */
+int   cli_opt_all(const cli_ctx *c, const char *name, const char **vals, int max);
 /* A new password from --new-password-fd or typed twice; NULL with c->err set. */
 char *cli_read_new_password(cli_ctx *c, const char *user);
 
