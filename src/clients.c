@@ -285,50 +285,86 @@ int rk_clients_create(rk_session *s, rk_client *c, int64_t *existing_id, rk_err 
     return RK_OK;
 }
 
-int rk_clients_create_many(rk_session *s, rk_client **cs, size_t n, const char *details,
-                           size_t *bad_index, rk_err *err)
+/* May this role add this client as it stands? */
+static int check_new(const rk_policy *p, const rk_client *c, rk_err *err)
+{
+    if (rk_client_check(c, NULL, err))
+        return err->code;
+    for (int k = 0; k < RK_F_COUNT; k++) {
+        rk_field f = (rk_field)k;
+        bool empty = rk_field_is_list(f) ? list_empty(c, f) : !c->value[f] || !c->value[f][0];
+        if (!empty && !(rk_fields[f].flags & RK_FF_READONLY) && !may_write(p->level[f], true))
+            return denied_field(f, err);
+    }
+    return RK_OK;
+}
+
+/* Below this many clients row-by-row indexing is cheaper than a rebuild. */
+enum { REBUILD_MIN = 2000 };
+
+int rk_clients_create_stream(rk_session *s, rk_client_source next, void *ctx, size_t expected,
+                             const char *details, size_t *count, rk_err *err)
 {
     rk_policy p;
-    *bad_index = 0;
+    *count = 0;
     if (no_admin(s, err) || rk_clients_policy(s, &p, err))
         return err->code;
     if (p.level[RK_F_LAST_NAME] < RK_LEVEL_WRITE)
         return rk_err_set(err, RK_EDENIED, _("Your role may not add clients."));
-    for (size_t i = 0; i < n; i++) {
-        *bad_index = i;
-        if (rk_client_check(cs[i], NULL, err))
-            return err->code;
-        for (int k = 0; k < RK_F_COUNT; k++) {
-            rk_field f = (rk_field)k;
-            bool empty = rk_field_is_list(f) ? list_empty(cs[i], f) : !cs[i]->value[f][0];
-            if (!empty && !(rk_fields[f].flags & RK_FF_READONLY) && !may_write(p.level[f], true))
-                return denied_field(f, err);
-        }
-    }
     char now[32];
     rk_now_iso(now);
     if (rk_db_begin(s->db, err))
         return err->code;
-    int rc = RK_OK;
-    for (size_t i = 0; i < n && rc == RK_OK; i++) {
-        *bad_index = i;
-        rc = rk_dbc_insert(s->db, cs[i], s->user, now, err);
+    int64_t existing = 0;
+    int rc = rk_dbc_count(s->db, &existing, err);
+    /* A batch that is a fair part of the registry: index it all at once. */
+    bool rebuild = expected >= REBUILD_MIN && (int64_t)expected * 4 >= existing;
+    rk_client *c = NULL;
+    while (rc == RK_OK && (rc = next(ctx, &c, err)) == RK_OK && c) {
+        rc = check_new(&p, c, err);
         if (rc == RK_OK)
-            rc = rk_search_index_client(s->db, NULL, cs[i], err);
+            rc = rk_dbc_insert(s->db, c, s->user, now, err);
+        if (rc == RK_OK && !rebuild)
+            rc = rk_search_index_client(s->db, NULL, c, err);
+        if (rc == RK_OK)
+            (*count)++;
     }
+    if (rc == RK_OK && rebuild)
+        rc = rk_search_rebuild(s->db, err);
     if (rc == RK_OK) {
         char d[256];
-        snprintf(d, sizeof d, "count=%zu %s", n, details ? details : "");
+        snprintf(d, sizeof d, "count=%zu %s", *count, details ? details : "");
         rc = audit_in_tx(s, RK_AUDIT_CLIENT_CREATED, 0, d, err);
     }
-
     if (rc) {
         rk_db_rollback(s->db);
-        for (size_t i = 0; i < n; i++)
-            cs[i]->id = 0;
         return rc;
     }
     return rk_db_commit(s->db, err);
+}
+
+struct array_source {
+    rk_client **cs;
+    size_t n, next;
+};
+
+static int array_next(void *ctx, rk_client **out, rk_err *err)
+{
+    (void)err;
+    struct array_source *a = ctx;
+    *out = a->next < a->n ? a->cs[a->next++] : NULL;
+    return RK_OK;
+}
+
+int rk_clients_create_many(rk_session *s, rk_client **cs, size_t n, const char *details,
+                           size_t *bad_index, rk_err *err)
+{
+    struct array_source a = { cs, n, 0 };
+    int rc = rk_clients_create_stream(s, array_next, &a, n, details, bad_index, err);
+    if (rc)
+        for (size_t i = 0; i < n; i++)
+            cs[i]->id = 0;
+    return rc;
 }
 
 int rk_clients_possible_duplicates(rk_session *s, const rk_client *c, int64_t *ids, size_t max,
