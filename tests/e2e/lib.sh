@@ -42,6 +42,17 @@ add_user() {
         >/dev/null || fail "user add $1 failed"
 }
 
+# Runs the command line as a user, the password on fd 3: rk_as USER PASSWORD ARGS...
+rk_as() {
+    local u=$1 p=$2; shift 2
+    "$RK" --user "$u" --password-fd 3 "$@" 3<<<"$p"
+}
+
+# The rows of the audit chain (it is verified on the way): audit_rows USER PASSWORD
+audit_rows() {
+    rk_as "$1" "$2" audit verify | sed -nE 's/.*intact: ([0-9]+) rows.*/\1/p'
+}
+
 # start [WIDTH HEIGHT] -- command...: runs a command in a fresh tmux session.
 start() {
     local w=100 h=30
