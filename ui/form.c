@@ -172,10 +172,13 @@ enum ui_form_result ui_form_key(ui_form *form, const ui_key *k)
         return UI_FORM_NONE;
     }
     if (f->kind == UI_FIELD_CHOICE) {
+        int was = f->choice;
         if (k->fn && k->ch == KEY_LEFT)
             f->choice = (f->choice + f->n_choices - 1) % f->n_choices;
         else if ((k->fn && k->ch == KEY_RIGHT) || (!k->fn && k->ch == ' '))
             f->choice = (f->choice + 1) % f->n_choices;
+        if (f->choice != was)
+            f->error[0] = '\0';   /* the user is fixing it */
         return UI_FORM_NONE;
     }
     if (ui_input_key(&f->le, k))

@@ -356,8 +356,7 @@ static void load_calls(ui *u)
     for (size_t i = n; i-- > 0 && st.ncalls < CALLS_MAX;) {
         char when[32], tmp[CALL_LABEL];
         ui_format_time(notes[i].started, when, sizeof when);
-        snprintf(tmp, sizeof tmp, "%s %s %s", when, rk_call_direction_label(notes[i].direction),
-                 notes[i].number);
+        snprintf(tmp, sizeof tmp, "%s, %s", when, notes[i].number);
         rk_sanitize(st.call_label[st.ncalls], CALL_LABEL, tmp, 0);
         st.call_id[st.ncalls++] = notes[i].id;
     }

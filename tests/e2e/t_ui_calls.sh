@@ -2,6 +2,7 @@
 # Call-recording notes, opened from the client card with F6: a new note with
 # Finnish text typed over two lines and ~3000 characters pasted (tmux
 # paste-buffer) into the summary editor, its counter following; saved, it
+# is the source a consent change on the grid links to ("phone call"); it
 # is there when the notes are opened again, whole (PgDn scrolls to its
 # end). Its author amends it; another reception user may not; a paste past
 # the 4000-character limit is cut and said so, and Esc then asks before
@@ -54,6 +55,17 @@ expect "0 / 4000 characters"
 type_text "3:25"
 keys Tab Tab Tab Tab Tab Tab Tab          # length -> ... -> keep until -> summary
 type_text "Asiakas kysyi laskusta."
+# Home, End, Backspace and Delete edit by whole characters.
+keys Home
+type_text "»ä"
+expect "»äAsiakas kysyi laskusta."
+keys End BSpace
+expect "24 / 4000 characters"
+keys Home DC DC
+expect "22 / 4000 characters"
+expect_not "»ä"
+keys End
+type_text "."
 keys Enter
 type_text "Hän sanoi: äöå ÄÖÅ, kiitos."
 keys Enter
@@ -67,9 +79,31 @@ expect "Call note saved."
 expect "incoming 3:25  verifying a transaction  riikka"
 expect "Hän sanoi: äöå ÄÖÅ, kiitos."
 
-# Opened again: the note is there, whole.
+# A refusal of telemarketing said on the call: saved on the consent grid
+# with the source "phone call", linked to this note.
 keys Escape
 expect "Mäkinen, Anna, customer number"
+keys F5
+expect "Bans and consents of the person"
+keys Down Right Right d
+expect "denied*"
+keys F2
+expect "Save 1 changes"
+keys Right Right
+expect "phone call"
+keys F2
+expect "Choose the call's note"
+keys Right                   # the cursor is at the call note already
+expect ", +358401234567"
+expect_not "Choose the call's note"
+keys F2
+expect "Saved 1 consent changes (source: phone call)."
+keys Escape
+rk_as riikka "$RPW" consent history 131052-308T >"$WORK/out" 2>&1 || fail "consent history: $(cat "$WORK/out")"
+grep -qE "telemarketing:phone	denied	riikka	phone	[0-9]+	" "$WORK/out" ||
+    fail "the refusal is not linked to the call: $(cat "$WORK/out")"
+
+# Opened again: the note is there, whole.
 keys F6
 expect "Asiakas kysyi laskusta."
 expect "Hän sanoi: äöå ÄÖÅ, kiitos."

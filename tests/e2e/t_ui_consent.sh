@@ -42,6 +42,14 @@ expect "Newsletters and"
 expect "Any direct marketing"
 expect "Population register bans (on the card): market and opinion research"
 
+# The help lists the grid's keys from the key table.
+keys F1
+expect "Space"
+expect "Cycle: Change the selected cell"
+expect "History: List every recorded change"
+keys Escape
+expect "Bans and consents of the person"
+
 # Direct marketing by e-mail allowed, newsletters by SMS denied; the
 # all-marketing ban cycled with Space to "no ban (lifted)" and back.
 keys a
