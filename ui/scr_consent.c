@@ -26,6 +26,7 @@ static struct {
     char heading[512];
     char popreg[512];          /* "" when the role does not see them */
     bool show_popreg;
+    bool read_only;            /* the role may record nothing here */
     rk_consent_grid grid;      /* as saved */
     rk_cstate want[RK_CONSENT_SLOTS];
     int row, col;
@@ -99,6 +100,8 @@ void ui_consent_open(ui *u, int64_t client_id, const char *heading, const char *
     rk_sanitize(st.heading, sizeof st.heading, heading, 0);
     st.show_popreg = popreg != NULL;
     rk_sanitize(st.popreg, sizeof st.popreg, popreg ? popreg : "", 0);
+    rk_err err;
+    st.read_only = rk_consent_may_apply(u->session, NULL, 0, &err) != RK_OK;
     if (load(u))
         ui_push(u, &grid_screen);
 }
@@ -253,10 +256,13 @@ static void grid_draw(ui *u, const ui_rect *r)
     char buf[512];
     ui_put(r->y, r->x + 2, r->w - 4, st.heading, UI_ST_HEADING);
     size_t n = changes(NULL);
-    if (n) {
-        snprintf(buf, sizeof buf, _("* %zu unsaved changes"), n);
+    if (n || st.read_only) {
+        if (n)
+            snprintf(buf, sizeof buf, _("* %zu unsaved changes"), n);
+        else
+            snprintf(buf, sizeof buf, "%s", _("Read only for your role"));
         int w = ui_text_width(buf);
-        ui_put(r->y, r->x + r->w - 2 - w, w, buf, UI_ST_WARN);
+        ui_put(r->y, r->x + r->w - 2 - w, w, buf, n ? UI_ST_WARN : UI_ST_DIM);
     }
     /* Cells of up to 16 columns, at least 11; purposes get the rest. */
     int cw = (r->w - 2 - 24) / RK_CHANNEL_COUNT;

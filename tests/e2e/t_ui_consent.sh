@@ -4,7 +4,8 @@
 # source (and a note) and records them as one event; the cell's history is
 # one key away. A withdrawal saved on the grid removes the person from the
 # next `export marketing` at once. Leaving with unsaved changes asks first.
-# Billing sees no consents (the key says so). The audit chain grows with
+# Billing sees no consents (the key says so) until `policy set billing
+# consents read`, and then may change nothing. The audit chain grows with
 # the changes and stays intact.
 source "$(dirname "$0")/lib.sh"
 make_registry
@@ -134,6 +135,31 @@ expect "Mäkinen, Anna, customer number"
 keys F5
 expect "may not see consents and marketing bans"
 expect_not "Bans and consents of the person"
+keys F10
+expect "<<exit 0>>"
+
+# The policy table's area "consents": given read, billing sees the grid
+# but may change nothing in it.
+rk_as admin "$ADMIN_PW" policy set billing consents read >"$WORK/out" || fail "policy set: $(cat "$WORK/out")"
+rk_as admin "$ADMIN_PW" policy show >"$WORK/out" || fail "policy show"
+grep -qE "^consents +write +read\* +read +write" "$WORK/out" || fail "policy show: $(cat "$WORK/out")"
+rk_as admin "$ADMIN_PW" policy set billing consents masked >/dev/null 2>&1 && fail "consents masked accepted"
+t_tmux kill-session -t t
+start 80 24 -- "$RK"
+login lasse "$BPW"
+expect "Search:"
+type_text mäkinen
+expect "1 hit"
+keys Enter
+expect "Mäkinen, Anna, customer number"
+keys F5
+expect "Bans and consents of the person"
+expect "Read only for your role"
+keys a
+expect "may not change consents and marketing bans"
+expect_not "unsaved changes"
+keys Escape
+expect "Mäkinen, Anna, customer number"
 keys F10
 expect "<<exit 0>>"
 
