@@ -90,3 +90,15 @@ login() {
     type_text "$1"; keys Enter
     type_text "$2"; keys Enter
 }
+
+# Starts the program at 80x24, logs in and opens the card of the one client
+# a search finds: open_card USER PASSWORD QUERY
+open_card() {
+    start 80 24 -- "$RK"
+    login "$1" "$2"
+    expect "Search:"
+    type_text "$3"
+    expect "1 hit"
+    keys Enter
+    expect ", customer number"
+}

@@ -18,15 +18,6 @@ add_user raimo reception "$R2PW"
 add_user lasse billing "$BPW"
 add_user tiina dpo "$DPW"
 
-open_card() {   # open_card USER PASSWORD: logs in and opens Anna's card
-    start 80 24 -- "$RK"
-    login "$1" "$2"
-    expect "Search:"
-    type_text mäkinen
-    expect "1 hit"
-    keys Enter
-    expect "Mäkinen, Anna, customer number"
-}
 
 rk_as tiina "$DPW" client add --set first_names=Anna --set last_name=Mäkinen --set hetu=131052-308T \
     --add phones=mobile:0401234567 >/dev/null || fail "client add Anna"
@@ -44,7 +35,7 @@ EOF
 long_chars=$(python3 -c "import sys; print(len(open(sys.argv[1], encoding='utf-8').read()))" "$WORK/long.txt")
 rows_before=$(audit_rows tiina "$DPW")
 
-open_card riikka "$RPW"
+open_card riikka "$RPW" mäkinen
 keys F6
 expect "Call notes: Mäkinen, Anna"
 expect "No call notes yet."
@@ -140,7 +131,7 @@ expect "<<exit 0>>"
 
 # Another reception user reads the note but may not amend it.
 t_tmux kill-session -t t
-open_card raimo "$R2PW"
+open_card raimo "$R2PW" mäkinen
 keys F6
 expect "Hän sanoi: äöå ÄÖÅ, kiitos."
 keys F3
@@ -150,7 +141,7 @@ expect "<<exit 0>>"
 
 # Billing: the key says the role sees no call notes.
 t_tmux kill-session -t t
-open_card lasse "$BPW"
+open_card lasse "$BPW" mäkinen
 keys F6
 expect "may not see call notes"
 expect_not "Call notes: Mäkinen"

@@ -28,12 +28,7 @@ export_email >"$WORK/out" || fail "export 0"
 grep -q "Mäkinen" "$WORK/out" && fail "e-mail marketing without a consent: $(cat "$WORK/out")"
 rows_before=$(audit_rows tiina "$DPW")
 
-start 80 24 -- "$RK"
-login riikka "$RPW"
-expect "Search:"
-type_text mäkinen
-expect "1 hit"
-keys Enter
+open_card riikka "$RPW" mäkinen
 expect "Mäkinen, Anna, customer number"
 expect "F5"
 keys F5
@@ -125,12 +120,7 @@ rows_after=$(audit_rows tiina "$DPW")
 
 # Billing: the key says the role sees no consents.
 t_tmux kill-session -t t
-start 80 24 -- "$RK"
-login lasse "$BPW"
-expect "Search:"
-type_text mäkinen
-expect "1 hit"
-keys Enter
+open_card lasse "$BPW" mäkinen
 expect "Mäkinen, Anna, customer number"
 keys F5
 expect "may not see consents and marketing bans"
@@ -145,12 +135,7 @@ rk_as admin "$ADMIN_PW" policy show >"$WORK/out" || fail "policy show"
 grep -qE "^consents +write +read\* +read +write" "$WORK/out" || fail "policy show: $(cat "$WORK/out")"
 rk_as admin "$ADMIN_PW" policy set billing consents masked >/dev/null 2>&1 && fail "consents masked accepted"
 t_tmux kill-session -t t
-start 80 24 -- "$RK"
-login lasse "$BPW"
-expect "Search:"
-type_text mäkinen
-expect "1 hit"
-keys Enter
+open_card lasse "$BPW" mäkinen
 expect "Mäkinen, Anna, customer number"
 keys F5
 expect "Bans and consents of the person"
