@@ -22,11 +22,7 @@ struct policy_ctx {
 static int policy_row(void *ctx, const char *role, const char *field, const char *level)
 {
     struct policy_ctx *pc = ctx;
-    int f = rk_field_parse(field), l = rk_level_parse(level);
-    /* Rows for fields or levels this version does not know are skipped:
-     * the defaults stand for them. */
-    if (rk_role_parse(role) == pc->p->role && f >= 0 && l >= 0)
-        rk_policy_override(pc->p, (rk_field)f, (rk_level)l);
+    rk_policy_apply_row(pc->p, role, field, level);
     return 0;
 }
 
@@ -40,6 +36,16 @@ int rk_clients_role_policy(rk_session *s, rk_role role, rk_policy *out, rk_err *
     rk_policy_init(out, role);
     struct policy_ctx ctx = { out };
     return rk_dbc_policy_each(s->db, policy_row, &ctx, err);
+}
+
+int rk_clients_area_level(rk_session *s, rk_area a, rk_level *out, rk_err *err)
+{
+    rk_policy p;
+    *out = RK_LEVEL_HIDDEN;
+    if (rk_clients_policy(s, &p, err))
+        return err->code;
+    *out = p.area[a];
+    return RK_OK;
 }
 
 static void mask_list(rk_client *c, rk_field f)
@@ -572,10 +578,8 @@ int rk_clients_policy_set(rk_session *s, const char *role, const char *field, co
         return rk_err_set(err, RK_EUSAGE, _("Unknown role \"%s\"."), role);
     if (r == RK_ROLE_ADMIN)
         return rk_err_set(err, RK_EUSAGE, _("The admin role never sees client data; its levels cannot be changed."));
-    if (rk_field_parse(field) < 0)
-        return rk_err_set(err, RK_EUSAGE, _("Unknown field \"%s\": \"rekisteri policy show\" lists them."), field);
-    if (rk_level_parse(level) < 0)
-        return rk_err_set(err, RK_EUSAGE, _("Unknown level \"%s\": use hidden, masked, read or write."), level);
+    if (rk_policy_check_setting(field, level, err))
+        return err->code;
     char details[128];
     snprintf(details, sizeof details, "role=%s field=%s level=%s", role, field, level);
     if (rk_db_begin(s->db, err))

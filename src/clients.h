@@ -16,6 +16,9 @@
  * (for `policy show`). */
 int rk_clients_policy(rk_session *s, rk_policy *out, rk_err *err);
 int rk_clients_role_policy(rk_session *s, rk_role role, rk_policy *out, rk_err *err);
+/* The session role's level for an area beside the fields (consents, call
+ * notes), for the services that keep them. */
+int rk_clients_area_level(rk_session *s, rk_area a, rk_level *out, rk_err *err);
 
 /* Reads one client as the session's role sees it, and audits the read
  * ("client_viewed", with the categories shown). RK_EDENIED for a role that
