@@ -18,7 +18,7 @@ add_user maija marketing "$MPW"
 add_user tiina dpo "$DPW"
 
 export_email() {   # the direct-marketing e-mail list, as marketing exports it
-    rk_as maija "$MPW" export marketing -- --purpose direct_marketing --channel email 2>>"$WORK/err"
+    rk_as maija "$MPW" export marketing --purpose direct_marketing --channel email 2>>"$WORK/err"
 }
 
 rk_as tiina "$DPW" client add --set first_names=Anna --set last_name=Mäkinen --set hetu=131052-308T \
