@@ -273,9 +273,10 @@ static void grid_init(rk_consent_grid *g, int64_t client_id)
 int rk_consent_grid_get(rk_session *s, int64_t client_id, rk_consent_grid *out, rk_err *err)
 {
     grid_init(out, client_id);
-    if (need_read(s, err) || client_exists(s, client_id, err))
+    if (need_read(s, err) || client_exists(s, client_id, err) ||
+        rk_dbco_latest(s->db, client_id, grid_row, out, err))
         return err->code;
-    return rk_dbco_latest(s->db, client_id, grid_row, out, err);
+    return rk_session_audit(s, RK_AUDIT_CONSENTS_READ, client_id, "grid", err);
 }
 
 struct history_ctx {
@@ -334,6 +335,12 @@ int rk_consent_history(rk_session *s, int64_t client_id, int slot, rk_consent_ev
     if (h.oom)
         rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
     if (rc) {
+        free(h.ev);
+        return rc;
+    }
+    char details[64];
+    snprintf(details, sizeof details, "history events=%zu", h.n);
+    if ((rc = rk_session_audit(s, RK_AUDIT_CONSENTS_READ, client_id, details, err))) {
         free(h.ev);
         return rc;
     }

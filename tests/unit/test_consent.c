@@ -192,6 +192,14 @@ START_TEST(notice_version_note_and_audit)
     }
     rk_consent_history_free(ev);
     /* An explicit version wins over the setting. */
+    /* Reading the grid or the history is a read of client data: audited. */
+    int64_t reads = count_rows(s, "SELECT COUNT(*) FROM audit WHERE action = 'consents_read'");
+    rk_consent_grid g;
+    ck_assert_int_eq(rk_consent_grid_get(s, id, &g, &err), RK_OK);
+    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM audit WHERE action = 'consents_read'"), reads + 1);
+    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM audit WHERE action = 'consents_read'"
+                                   " AND details = 'grid'"), 1);
+    ck_assert_int_ge(reads, 1);   /* the history read above */
     rk_consent_batch b2 = { .source = RK_CSOURCE_LETTER, .notice_version = "v7" };
     ck_assert_int_eq(rk_consent_apply(s, id, ch, 1, &b2, NULL, &err), RK_OK);
     ck_assert_int_eq(rk_consent_history(s, id, -1, &ev, &n, &err), RK_OK);
