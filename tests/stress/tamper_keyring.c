@@ -66,7 +66,8 @@ static void try_image(struct tally *t, const char *path, const unsigned char *bu
         t->attempts++;
         if (rk_keyring_unlock(path, users[u], STRESS_PW, key, &err) == RK_OK) {
             t->accepted++;
-            fprintf(stderr, "ACCEPTED: %s (user %s)\n", t->what, users[u]);
+            if (t->mutations > 0 && strncmp(t->what, "untouched", 9) != 0)
+                fprintf(stderr, "ACCEPTED: %s (user %s)\n", t->what, users[u]);
         }
     }
     rk_secure_free(key);
