@@ -173,7 +173,7 @@ STRESS_SRC  = $(wildcard tests/stress/*.c)
 STRESS_BINS = $(patsubst tests/stress/%.c,$(BUILD)/tests/stress/%,$(STRESS_SRC))
 CRASH_N    ?= 200
 .PHONY: stress-bins crash-test stress tamper-report reliability
-check: $(STRESS_BINS)
+check e2e: $(STRESS_BINS)
 stress-bins: $(STRESS_BINS)
 
 $(BUILD)/tests/stress/%: $(BUILD)/tests/stress/%.o $(CORE_LIB)
