@@ -37,7 +37,8 @@
     X(CALL_NOTES_EXPIRED, "call_notes_expired", N_("Expired call notes listed"))   \
     X(MARKETING_EXPORTED, "marketing_exported", N_("Marketing list exported"))     \
     X(DISCLOSURES_READ, "disclosures_read", N_("Disclosure register read"))        \
-    X(DISCLOSURE_CORRECTED, "disclosure_corrected", N_("Disclosure register corrected"))
+    X(DISCLOSURE_CORRECTED, "disclosure_corrected", N_("Disclosure register corrected")) \
+    X(USER_LANGUAGE,    "user_language",    N_("User's language changed"))
 
 typedef enum rk_audit_action {
 #define X(id, name, desc) RK_AUDIT_##id,

@@ -9,6 +9,7 @@
 #include "clients.h"
 #include "config.h"
 #include "demo_data.h"
+#include "i18n.h"
 #include "password.h"
 #include "sanitize.h"
 #include "secure.h"
@@ -25,6 +26,7 @@ static int cmd_user_list(cli_ctx *c);
 static int cmd_config_show(cli_ctx *c);
 static int cmd_config_set(cli_ctx *c);
 static int cmd_audit_verify(cli_ctx *c);
+static int cmd_user_lang(cli_ctx *c);
 
 static const cli_command commands[] = {
     { "init", 0, 0, RK_OPT_DIR | RK_OPT_ADMIN | RK_OPT_NAME | RK_OPT_REGISTRY_NAME | RK_OPT_NEW_PASSWORD_FD,
@@ -55,6 +57,9 @@ static const cli_command commands[] = {
     { "audit verify", 0, 0, AUTH_OPTS, true, cmd_audit_verify,
       N_("audit verify"),
       N_("Check the whole audit chain; names the first broken row (dpo, admin).") },
+    { "user lang", 2, 2, AUTH_OPTS, true, cmd_user_lang,
+      N_("user lang NAME fi|sv|en|auto"),
+      N_("Set the language the program speaks to a user; auto follows the locale (own, or admin).") },
 };
 
 const cli_table rk_cli_user_commands = { commands, RK_ARRAY_LEN(commands) };
@@ -122,8 +127,10 @@ static int demo_clients(cli_ctx *c, long n)
             batch[i] = NULL;
         }
         done += (long)k;
-        if (progress)
-            fprintf(stderr, _("\rAdding demo clients: %ld / %ld"), done, n);
+        if (progress) {
+            fputc('\r', stderr);
+            fprintf(stderr, _("Adding demo clients: %ld / %ld"), done, n);
+        }
     }
     if (rc == RK_OK)
         rc = rk_clients_refresh_search(s, &c->err);
@@ -295,5 +302,14 @@ static int cmd_audit_verify(cli_ctx *c)
     if (rk_session_audit(c->session, RK_AUDIT_AUDIT_VERIFIED, 0, details, &c->err))
         return cli_fail(c);
     printf(_("The audit chain is intact: %lld rows verified.\n"), (long long)rows);
+    return RK_OK;
+}
+
+static int cmd_user_lang(cli_ctx *c)
+{
+    const char *lang = strcmp(c->args[1], "auto") == 0 ? "" : c->args[1];
+    if (rk_user_set_language(c->session, c->args[0], lang, &c->err))
+        return cli_fail(c);
+    printf(_("%s now sees the program in: %s.\n"), c->args[0], rk_language_label(lang));
     return RK_OK;
 }

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "utf8.h"
 
@@ -253,24 +252,6 @@ ui_rect ui_inner(const ui_rect *r)
     if (in.w < 0)
         in.w = 0;
     return in;
-}
-
-void ui_format_time(const char *iso, char *buf, size_t n)
-{
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    buf[0] = '\0';
-    if (!iso || !*iso)
-        return;
-    const char *end = strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!end) {
-        snprintf(buf, n, "%s", "?");
-        return;
-    }
-    time_t t = timegm(&tm);
-    struct tm lt;
-    localtime_r(&t, &lt);
-    strftime(buf, n, "%d.%m.%Y %H.%M", &lt);
 }
 
 size_t ui_wrap(const char *s, int width, char (*lines)[UI_WRAP_LINE], size_t max)

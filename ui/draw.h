@@ -52,7 +52,5 @@ ui_rect ui_inner(const ui_rect *r);
 #define UI_WRAP_LINE 512
 size_t ui_wrap(const char *s, int width, char (*lines)[UI_WRAP_LINE], size_t max);
 
-/* Local time from an ISO 8601 UTC stamp: "dd.mm.yyyy hh.mm" ("" if none). */
-void ui_format_time(const char *iso, char *buf, size_t n);
 
 #endif

@@ -81,7 +81,7 @@ typedef struct ui_keyspec {
     X(SEARCH_CLEAR, "search-clear", KESC, K0, true, NC_("fkey", "Clear"),      \
       N_("Empty the search field and the result list."))                      \
     X(ACCOUNT, "account", KF(3), KC('P'), true, NC_("fkey", "Account"),        \
-      N_("Show your account: role, previous login, and your password."))      \
+      N_("Show your account: role, previous login, language and password."))      \
     X(CLOSE, "close", KESC, KC('W'), true, NC_("fkey", "Close"),               \
       N_("Go back to the screen before."))                                    \
     X(CARD_CLOSE, "card-close", KESC, KC('W'), true, NC_("fkey", "Close"),     \
@@ -107,7 +107,9 @@ typedef struct ui_keyspec {
     X(DUP_OPEN, "duplicate-open", KENTER, KL('o'), true, NC_("fkey", "Open it"), \
       N_("Open the card of the client already in the register; the new card is dropped.")) \
     X(DUP_CREATE, "duplicate-create", KF(2), KL('c'), true, NC_("fkey", "Create"), \
-      N_("Create the new client anyway: it is a different person."))
+      N_("Create the new client anyway: it is a different person."))          \
+    X(LANGUAGE, "language", KF(4), KL('k'), true, NC_("fkey", "Language"),   \
+      N_("Change the language of the program for you: as the system, suomi, svenska or English. It is saved with your account."))
 
 typedef enum ui_action {
     UI_ACT_NONE = -1,

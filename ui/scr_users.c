@@ -170,7 +170,7 @@ static void draw_row(void *ctx, size_t i, int y, int x, int w, bool sel)
         ui_put(y, cx, COL_FAILED, buf, s);
     }
     cell_gap(&cx, COL_FAILED);
-    ui_format_time(ux->row.last_login, when, sizeof when);
+    rk_format_timestamp(ux->row.last_login, when, sizeof when);
     ui_put(y, cx, COL_LOGIN, when[0] ? when : _("never"), s);
 }
 
