@@ -90,7 +90,7 @@ $(BUILD)/locale/%/LC_MESSAGES/rekisteri.mo: locale/%.po
 # program in tmux. tests/run prints one closing "N passed, N failed" line.
 check: all $(TEST_BINS)
 	$(MAKE) --no-print-directory BUILD=build-asan SAN=1 unit-bins
-	tests/run --unit $(BUILD)/tests --asan build-asan/tests --e2e tests/e2e
+	tests/run --unit $(BUILD)/tests --asan build-asan/tests --e2e tests/e2e --i18n
 
 unit-bins: $(TEST_BINS)
 

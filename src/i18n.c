@@ -30,10 +30,12 @@ void rk_i18n_init(void)
         localedir = env;
     } else if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {
         /* ./rekisteri in the checkout or build/rekisteri: the catalogs `make`
-         * compiled into build/locale. An installed program finds none there. */
+         * compiled into build/locale. Installed as PREFIX/bin/rekisteri: the
+         * catalogs in PREFIX/share/locale, wherever PREFIX was moved to
+         * (DESTDIR staging, a relocated tree). */
         exe[n] = '\0';
         const char *d = dirname(exe);
-        const char *tries[] = { "build/locale", "locale" };
+        const char *tries[] = { "build/locale", "locale", "../share/locale" };
         for (size_t i = 0; i < RK_ARRAY_LEN(tries); i++) {
             snprintf(dir, sizeof dir, "%s/%s", d, tries[i]);
             if (has_catalogs(dir)) {

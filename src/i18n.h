@@ -25,10 +25,11 @@
 
 #define RK_TEXTDOMAIN "rekisteri"
 
-/* Binds the text domain: the catalogs next to the program when it runs from
- * the build tree (<dir of the executable>/build/locale or .../locale holding
- * a rekisteri.mo), else the compiled-in LOCALEDIR. REKISTERI_LOCALEDIR
- * overrides both (tests). */
+/* Binds the text domain to the first directory holding our catalogs, seen
+ * from the executable (/proc/self/exe): build/locale or locale beside it (run
+ * from the build tree), ../share/locale (installed, also when PREFIX was
+ * staged or moved); else the compiled-in LOCALEDIR (PREFIX/share/locale).
+ * REKISTERI_LOCALEDIR overrides all of them (tests, unusual layouts). */
 void rk_i18n_init(void);
 
 /* "", "fi", "sv" or "en". */

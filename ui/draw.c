@@ -176,6 +176,16 @@ int ui_put(int y, int x, int maxw, const char *s, ui_style st)
     return used + 1;
 }
 
+int ui_put_words(int y, int x, int maxw, const char *s, ui_style st)
+{
+    char first[1][UI_WRAP_LINE];
+    if (maxw < 2 || ui_text_width(s) <= maxw || ui_wrap(s, maxw - 1, first, 1) == 0)
+        return ui_put(y, x, maxw, s, st);
+    int used = ui_put(y, x, maxw - 1, first[0], st);
+    ui_glyph_put(y, x + used, UI_G_ELLIPSIS, st);
+    return used + 1;
+}
+
 int ui_put_centre(int y, int x, int w, const char *s, ui_style st)
 {
     int tw = ui_text_width(s);

@@ -58,7 +58,7 @@ static void draw_message(const ui *u)
     if (w > COLS)
         w = COLS;
     ui_fill(y, 0, w, st);
-    ui_put(y, 1, COLS - 2, u->msg, st);
+    ui_put_words(y, 1, COLS - 2, u->msg, st);
 }
 
 /* htop's bar: each action's key, then its label on a coloured slot. Widths

@@ -77,10 +77,10 @@ static void account_draw(ui *u, const ui_rect *r)
         UI_ST_NORMAL);
     row(y++, x, lw, w, labels[4], rk_language_label(s->language), UI_ST_NORMAL);
     y += 1;
-    ui_put(y, x, w, u->stack[0] != &ui_screen_account ? _("F2 changes your password.")
-                    : _("F2 changes your password. Client search comes in a later version."),
-           UI_ST_DIM);
-    ui_put(y + 1, x, w, _("F4 changes your language."), UI_ST_DIM);
+    ui_put_words(y, x, w, u->stack[0] != &ui_screen_account ? _("F2 changes your password.")
+                 : _("F2 changes your password. Client search comes in a later version."),
+                 UI_ST_DIM);
+    ui_put_words(y + 1, x, w, _("F4 changes your language."), UI_ST_DIM);
 }
 
 const screen_ops ui_screen_account = {

@@ -1218,7 +1218,7 @@ static void card_draw(ui *u, const ui_rect *r)
         return;
     ui_rect area = { r->y + 3, r->x, r->h - 4, r->w };
     draw_fields(u, &area);
-    ui_put(r->y + r->h - 1, r->x + 2, r->w - 4, hint(), UI_ST_DIM);
+    ui_put_words(r->y + r->h - 1, r->x + 2, r->w - 4, hint(), UI_ST_DIM);
 }
 
 const screen_ops ui_screen_card = {

@@ -214,7 +214,7 @@ static void draw_status(const ui_rect *r, int y)
         snprintf(buf, sizeof buf, _("%d+ hits — type more"), SHOW_MAX);
         ui_put(y, r->x + 2, r->w - 4, buf, UI_ST_WARN);
     } else if (st.n == 0)
-        ui_put(y, r->x + 2, r->w - 4, _("No client matches."), UI_ST_DIM);
+        ui_put_words(y, r->x + 2, r->w - 4, _("No client matches."), UI_ST_DIM);
     else {
         snprintf(buf, sizeof buf, ngettext("%zu hit", "%zu hits", st.n), st.n);
         ui_put(y, r->x + 2, r->w - 4, buf, UI_ST_INFO);
