@@ -1601,8 +1601,8 @@ static void review_draw(ui *u, const ui_rect *r)
     ui_put(y, cx, review_cols[2], _("Saved now"), UI_ST_HEADING);
     ui_rect lr = { y + 1, r->x, r->h - 5, r->w };
     ui_list_draw(&st.review_lv, &lr, review_row, NULL, true);
-    ui_put(r->y + r->h - 1, r->x + 2, r->w - 4,
-           _("F2 puts your changes on the card as saved now; F5 drops them."), UI_ST_DIM);
+    ui_put_words(r->y + r->h - 1, r->x + 2, r->w - 4,
+                 _("F2 puts your changes on the card as saved now; F5 drops them."), UI_ST_DIM);
 }
 
 static const screen_ops review_screen = {

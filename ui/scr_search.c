@@ -205,11 +205,11 @@ static void draw_status(const ui_rect *r, int y)
 {
     char buf[128];
     if (st.error[0])
-        ui_put(y, r->x + 2, r->w - 4, st.error, UI_ST_WARN);
+        ui_put_words(y, r->x + 2, r->w - 4, st.error, UI_ST_WARN);
     else if (!st.ran)
-        ui_put(y, r->x + 2, r->w - 4,
-               _("Type a name, identity code, customer number, phone number or e-mail."),
-               UI_ST_DIM);
+        ui_put_words(y, r->x + 2, r->w - 4,
+                     _("Type a name, identity code, customer number, phone number or e-mail."),
+                     UI_ST_DIM);
     else if (st.more) {
         snprintf(buf, sizeof buf, _("%d+ hits — type more"), SHOW_MAX);
         ui_put(y, r->x + 2, r->w - 4, buf, UI_ST_WARN);
@@ -252,8 +252,8 @@ static void search_draw(ui *u, const ui_rect *r)
     for (size_t i = 0; i < st.n; i++)
         restricted |= st.hits[i].restricted;
     if (restricted)
-        ui_put(r->y + r->h - 1, r->x + 2, r->w - 4,
-               _("! = processing restricted (GDPR Art. 18)"), UI_ST_WARN);
+        ui_put_words(r->y + r->h - 1, r->x + 2, r->w - 4,
+                     _("! = processing restricted (GDPR Art. 18)"), UI_ST_WARN);
 }
 
 const screen_ops ui_screen_search = {

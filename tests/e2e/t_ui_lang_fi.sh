@@ -14,7 +14,7 @@ add_user reception reception "$PW"
     fail "client add failed"
 
 bar() { screen | tail -1; }
-# bar_has LABEL...: each label whole on the bar, nothing cut with an ellipsis.
+# bar_has LABEL...: each label whole on the bar, nothing on screen cut with an ellipsis.
 bar_has() {
     local l b
     b=$(bar)
@@ -22,6 +22,8 @@ bar_has() {
         grep -qF -- "$l" <<<"$b" || fail "function-key bar lacks '$l': $b"
     done
     grep -qF "…" <<<"$b" && fail "a label on the bar is cut: $b"
+    # No test data is long enough to be cut, so no text on screen may be.
+    screen | grep -qF "…" && fail "text cut on screen"
     return 0
 }
 stamp_re='[0-3][0-9]\.[01][0-9]\.20[0-9][0-9] [0-2][0-9]\.[0-5][0-9]'

@@ -21,6 +21,8 @@ bar_has() {
         grep -qF -- "$l" <<<"$b" || fail "function-key bar lacks '$l': $b"
     done
     grep -qF "…" <<<"$b" && fail "a label on the bar is cut: $b"
+    # No test data is long enough to be cut, so no text on screen may be.
+    screen | grep -qF "…" && fail "text cut on screen"
     return 0
 }
 stamp_re='[0-3][0-9]\.[01][0-9]\.20[0-9][0-9] [0-2][0-9]\.[0-5][0-9]'
@@ -36,7 +38,7 @@ type_text "$PW"; keys Enter
 
 # Client search.
 expect "Kundsökning:"
-expect "Skriv ett namn, en personbeteckning, ett kundnummer"
+expect "Skriv namn, personbeteckning, kundnummer, telefonnummer eller e-post."
 expect "Personbet."
 expect "Född"
 expect "Kundnr"
