@@ -123,7 +123,7 @@ LINGUAS    = fi sv
 po:
 	scripts/po-extract locale/rekisteri.pot $(VERSION)
 	for lang in $(LINGUAS); do po=locale/$$lang.po; \
-	    if [ -f $$po ]; then msgmerge -q -U --backup=none $$po locale/rekisteri.pot; \
+	    if [ -f $$po ]; then msgmerge -q -U --backup=none --add-location=file $$po locale/rekisteri.pot; \
 	    else msginit --no-translator -l $$lang.UTF-8 -i locale/rekisteri.pot -o $$po; fi; done
 
 install: all
