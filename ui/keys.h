@@ -81,7 +81,7 @@ typedef struct ui_keyspec {
     X(SEARCH_CLEAR, "search-clear", KESC, K0, true, NC_("fkey", "Clear"),      \
       N_("Empty the search field and the result list."))                      \
     X(ACCOUNT, "account", KF(3), KC('P'), true, NC_("fkey", "Account"),        \
-      N_("Show your account: role, previous login, language and password."))      \
+      N_("Show your account: role, previous login, language and password."))  \
     X(CLOSE, "close", KESC, KC('W'), true, NC_("fkey", "Close"),               \
       N_("Go back to the screen before."))                                    \
     X(CARD_CLOSE, "card-close", KESC, KC('W'), true, NC_("fkey", "Close"),     \
