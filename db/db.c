@@ -18,6 +18,8 @@ struct rk_db {
     char    *path;   /* for messages only */
     void    *aux;    /* prepared-statement cache of a higher module (search) */
     void   (*aux_free)(void *);
+    bool     outer;    /* rk_db_begin_outer's transaction is open */
+    bool     nested;   /* a service's transaction runs as a savepoint in it */
 };
 
 void *rk_db_aux(rk_db *db) { return db->aux; }
@@ -207,6 +209,13 @@ void rk_db_close(rk_db *db)
  * calling it, until the same timeout. */
 int rk_db_begin(rk_db *db, rk_err *err)
 {
+    if (db->outer && !db->nested) {
+        if (sqlite3_exec(db->h, "SAVEPOINT rk_nested", NULL, NULL, NULL) != SQLITE_OK)
+            return rk_err_set(err, RK_EFAIL, _("Cannot start a transaction on the database %s: %s."),
+                              db->path, sqlite3_errmsg(db->h));
+        db->nested = true;
+        return RK_OK;
+    }
     if (!sqlite3_get_autocommit(db->h))
         return rk_err_set(err, RK_EFAIL,
                           _("A transaction is already open on the database %s."), db->path);
@@ -228,6 +237,15 @@ int rk_db_begin(rk_db *db, rk_err *err)
 
 int rk_db_commit(rk_db *db, rk_err *err)
 {
+    if (db->nested) {
+        db->nested = false;
+        if (sqlite3_exec(db->h, "RELEASE rk_nested", NULL, NULL, NULL) == SQLITE_OK)
+            return RK_OK;
+        rk_err_set(err, RK_EFAIL, _("Cannot save the changes to the database %s: %s."),
+                   db->path, sqlite3_errmsg(db->h));
+        sqlite3_exec(db->h, "ROLLBACK TO rk_nested; RELEASE rk_nested", NULL, NULL, NULL);
+        return RK_EFAIL;
+    }
     long long deadline = now_ms() + RK_BUSY_TIMEOUT_MS;
     for (;;) {
         int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
@@ -248,8 +266,38 @@ int rk_db_commit(rk_db *db, rk_err *err)
 
 void rk_db_rollback(rk_db *db)
 {
+    if (db && db->nested) {
+        db->nested = false;
+        sqlite3_exec(db->h, "ROLLBACK TO rk_nested; RELEASE rk_nested", NULL, NULL, NULL);
+        return;
+    }
     if (db && db->h && !sqlite3_get_autocommit(db->h))
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+    if (db)
+        db->outer = false;
+}
+
+int rk_db_begin_outer(rk_db *db, rk_err *err)
+{
+    if (rk_db_begin(db, err))
+        return err->code;
+    db->outer = true;
+    return RK_OK;
+}
+
+int rk_db_commit_outer(rk_db *db, rk_err *err)
+{
+    db->outer = false;
+    db->nested = false;
+    return rk_db_commit(db, err);
+}
+
+void rk_db_rollback_outer(rk_db *db)
+{
+    if (!db)
+        return;
+    db->nested = false;
+    rk_db_rollback(db);
 }
 
 int rk_db_schema_version(rk_db *db)

@@ -37,7 +37,13 @@
     X(CALL_NOTES_EXPIRED, "call_notes_expired", N_("Expired call notes listed"))   \
     X(MARKETING_EXPORTED, "marketing_exported", N_("Marketing list exported"))     \
     X(DISCLOSURES_READ, "disclosures_read", N_("Disclosure register read"))        \
-    X(DISCLOSURE_CORRECTED, "disclosure_corrected", N_("Disclosure register corrected"))
+    X(DISCLOSURE_CORRECTED, "disclosure_corrected", N_("Disclosure register corrected")) \
+    X(CLIENTS_IMPORTED, "clients_imported", N_("Clients imported from a file"))      \
+    X(CLIENTS_EXPORTED, "clients_exported", N_("Clients exported to a file"))        \
+    X(BACKUP_MADE,      "backup_made",      N_("Encrypted backup made"))             \
+    X(REGISTRY_CHECKED, "registry_checked", N_("Registry checked"))                  \
+    X(REGISTRY_RESTORED, "registry_restored", N_("Registry restored from a backup")) \
+    X(KEY_ROTATED,      "key_rotated",      N_("Database key rotated"))
 
 typedef enum rk_audit_action {
 #define X(id, name, desc) RK_AUDIT_##id,
