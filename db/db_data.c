@@ -1,5 +1,7 @@
 #include "db_data.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -105,11 +107,17 @@ int rk_dbx_export(rk_db *db, const char *path, const unsigned char key[RK_KEY_BY
                   bool hold_write_lock, rk_err *err)
 {
     sqlite3 *h = rk_db_handle(db);
-    if (access(path, F_OK) == 0)
-        return rk_err_set(err, RK_EFAIL, _("%s already exists."), path);
     for (int attempt = 0; attempt < 5; attempt++) {
-        if (attach(h, path, key, err))
+        /* Made here, 0600 and new, before SQLite opens it. */
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return rk_err_set(err, RK_EFAIL, _("Cannot create the copy %s: %s."), path,
+                              strerror(errno));
+        close(fd);
+        if (attach(h, path, key, err)) {
+            unlink(path);
             return err->code;
+        }
         int64_t before = -1;
         int rc = hold_write_lock ? rk_db_begin(db, err) : exec(h, "BEGIN", err);
         if (rc == RK_OK) {
@@ -141,4 +149,73 @@ int rk_dbx_export(rk_db *db, const char *path, const unsigned char key[RK_KEY_BY
     }
     return rk_err_set(err, RK_EFAIL,
                       _("The database kept changing while it was being copied; try again when it is quieter."));
+}
+
+/* Rows read for rk_dbx_audit_rewrite. */
+struct audit_rows {
+    rk_audit_row *rows;
+    size_t n, cap;
+};
+
+static int collect_row(void *ctx, const rk_audit_row *row)
+{
+    struct audit_rows *a = ctx;
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 1024;
+        rk_audit_row *r = realloc(a->rows, cap * sizeof *r);
+        if (!r)
+            return -1;
+        a->rows = r;
+        a->cap = cap;
+    }
+    a->rows[a->n++] = *row;
+    return 0;
+}
+
+int rk_dbx_audit_rewrite(rk_db *db, void (*rehash)(void *ctx, rk_audit_row *row), void *ctx,
+                         rk_err *err)
+{
+    sqlite3 *h = rk_db_handle(db);
+    struct audit_rows a = { 0 };
+    sqlite3_stmt *st = NULL;
+    char *trigger = NULL;
+    if (rk_db_begin(db, err))
+        return err->code;
+    int rc = rk_dba_each(db, 0, collect_row, &a, err);
+    if (rc == -1)
+        rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
+    if (rc == RK_OK &&
+        sqlite3_prepare_v2(h, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_no_update'",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        trigger = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == RK_OK && !trigger)
+        rc = rk_err_set(err, RK_EFAIL, _("The audit table of the copy is not as expected."));
+    if (rc == RK_OK)
+        rc = exec(h, "DROP TRIGGER audit_no_update", err);
+    if (rc == RK_OK && sqlite3_prepare_v2(h, "UPDATE audit SET prev_hash = ?1, hash = ?2 WHERE seq = ?3",
+                                          -1, &st, NULL) != SQLITE_OK)
+        rc = rk_err_set(err, RK_EFAIL, _("Cannot re-key the audit chain: %s."), sqlite3_errmsg(h));
+    for (size_t i = 0; rc == RK_OK && i < a.n; i++) {
+        rehash(ctx, &a.rows[i]);
+        sqlite3_bind_blob(st, 1, a.rows[i].prev_hash, RK_AUDIT_HASH_BYTES, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, a.rows[i].hash, RK_AUDIT_HASH_BYTES, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, a.rows[i].seq);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = rk_err_set(err, RK_EFAIL, _("Cannot re-key the audit chain: %s."), sqlite3_errmsg(h));
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    /* The trigger comes back exactly as the migration made it. */
+    if (rc == RK_OK)
+        rc = exec(h, trigger, err);
+    if (rc == RK_OK)
+        rc = rk_db_commit(db, err);
+    else
+        rk_db_rollback(db);
+    free(trigger);
+    free(a.rows);
+    return rc;
 }

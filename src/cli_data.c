@@ -6,13 +6,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "cli_internal.h"
 #include "disclosure.h"
 #include "import.h"
 #include "sanitize.h"
+#include "secure.h"
 
 static int cmd_import(cli_ctx *c);
 static int cmd_export_clients(cli_ctx *c);
+static int cmd_backup(cli_ctx *c);
+static int cmd_restore(cli_ctx *c);
+static int cmd_check(cli_ctx *c);
+static int cmd_rekey(cli_ctx *c);
 
 static const cli_command commands[] = {
     { .words = "import", .min_args = 1, .max_args = 1, .opts = AUTH_OPTS,
@@ -25,6 +31,22 @@ static const cli_command commands[] = {
       .synopsis = N_("export clients [--format csv|json] [--encoding E] [--delimiter D] [--recipient TEXT]"),
       .help = N_("Every client with the fields your role may read, to standard output; recorded as a disclosure."),
       .options = "format= encoding= delimiter= recipient=" },
+    { .words = "backup", .min_args = 1, .max_args = 1, .opts = AUTH_OPTS,
+      .login = true, .run = cmd_backup,
+      .synopsis = N_("backup FILE"),
+      .help = N_("An encrypted, consistent copy of the database and the keyring in one file, while others keep working (admin).") },
+    { .words = "restore", .min_args = 1, .max_args = 1, .opts = AUTH_OPTS,
+      .login = false, .run = cmd_restore,
+      .synopsis = N_("restore FILE --dir DIR"),
+      .help = N_("Restore a backup into DIR after checking it (log in as an administrator of the backup); the replaced registry is kept beside it.") },
+    { .words = "check", .min_args = 0, .max_args = 0, .opts = AUTH_OPTS,
+      .login = false, .run = cmd_check,
+      .synopsis = N_("check"),
+      .help = N_("Database integrity, the audit chain and the keyring in one report; exit status 1 if any fails (admin, dpo).") },
+    { .words = "rekey", .min_args = 0, .max_args = 0, .opts = AUTH_OPTS,
+      .login = false, .run = cmd_rekey,
+      .synopsis = N_("rekey"),
+      .help = N_("Rotate the database key: the database is rewritten under a new key and every user's slot re-sealed; copies of the old key open nothing (admin; others must log in again).") },
 };
 
 const cli_table rk_cli_data_commands = { commands, RK_ARRAY_LEN(commands) };
@@ -166,4 +188,105 @@ static int cmd_export_clients(cli_ctx *c)
                              "rekisteri: exported %zu clients; recorded as disclosure %lld.\n", res.count),
             res.count, (long long)res.disclosure_id);
     return RK_OK;
+}
+
+/* ---- backup, restore, check, rekey ---------------------------------------------------- */
+
+static int cmd_backup(cli_ctx *c)
+{
+    rk_backup_info info;
+    if (rk_backup_make(c->session, c->args[0], &info, &c->err))
+        return cli_fail(c);
+    printf(_("Backed up the registry to %s (%.1f MiB, %.1f s).\n"), c->args[0],
+           (double)(info.db_bytes + info.keyring_bytes) / (1024.0 * 1024.0), info.seconds);
+    return RK_OK;
+}
+
+static void print_report(const rk_check_report *r)
+{
+    char m[600];
+    rk_sanitize(m, sizeof m, r->db_msg, 0);
+    if (r->db_ok)
+        printf(_("database:    ok (integrity check, foreign keys; %lld clients)\n"), (long long)r->clients);
+    else
+        printf(_("database:    FAILED: %s\n"), m);
+    rk_sanitize(m, sizeof m, r->audit_msg, 0);
+    if (r->audit_ok)
+        printf(_("audit chain: ok (%lld events)\n"), (long long)r->audit_rows);
+    else
+        printf(_("audit chain: FAILED: %s\n"), m);
+    rk_sanitize(m, sizeof m, r->keyring_msg, 0);
+    if (r->keyring_ok)
+        printf(_("keyring:     ok (%zu slots)\n"), r->slots);
+    else
+        printf(_("keyring:     FAILED: %s\n"), m);
+}
+
+/* Logs in after finishing or discarding an interrupted key rotation. */
+static int login_recovering(cli_ctx *c)
+{
+    const char *user = cli_user(c);
+    char *pw = cli_read_password(c, user);
+    if (!pw)
+        return cli_fail(c);
+    bool finished = false;
+    int rc = rk_rekey_recover(&c->paths, user, pw, &finished, &c->err);
+    if (rc == RK_OK && finished)
+        fprintf(stderr, _("rekisteri: finished a key rotation that had been interrupted.\n"));
+    if (rc == RK_OK)
+        rc = rk_session_login(&c->paths, user, pw, &c->session, NULL, &c->err);
+    rk_password_free(pw);
+    return rc ? cli_fail(c) : RK_OK;
+}
+
+static int cmd_check(cli_ctx *c)
+{
+    int rc = login_recovering(c);
+    if (rc)
+        return rc;
+    rk_check_report r;
+    rc = rk_registry_check(c->session, &r, &c->err);
+    if (rc == RK_EDENIED)
+        return cli_fail(c);
+    print_report(&r);
+    return rc ? cli_fail(c) : RK_OK;
+}
+
+static int cmd_restore(cli_ctx *c)
+{
+    if (!(c->opt.seen & RK_OPT_DIR))
+        return cli_errline(RK_EUSAGE, _("restore needs --dir DIR: where the registry goes."));
+    const char *user = cli_user(c);
+    char *pw = cli_read_password(c, user);
+    if (!pw)
+        return cli_fail(c);
+    rk_check_report r;
+    char kept[RK_PATH_MAX];
+    int rc = rk_backup_restore(c->args[0], &c->paths, user, pw, &r, kept, &c->err);
+    rk_password_free(pw);
+    if (r.db_msg[0] || r.audit_msg[0] || r.keyring_msg[0] || rc == RK_OK)
+        print_report(&r);
+    if (rc)
+        return cli_fail(c);
+    printf(_("Restored %s into %s.\n"), c->args[0], c->paths.dir);
+    if (kept[0])
+        printf(_("The registry that was there is kept in %s.\n"), kept);
+    return RK_OK;
+}
+
+static int cmd_rekey(cli_ctx *c)
+{
+    int rc = login_recovering(c);
+    if (rc)
+        return rc;
+    rc = rk_rekey(c->session, &c->err);
+    if (rc == RK_OK) {
+        /* The session's connection is on the replaced file: close it
+         * without writing a logout there. */
+        rk_session_close(c->session);
+        c->session = NULL;
+        printf(_("The database key was rotated; every user logs in with the same password as before.\n"));
+        return RK_OK;
+    }
+    return cli_fail(c);
 }
