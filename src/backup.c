@@ -506,6 +506,17 @@ int rk_rekey(rk_session *s, rk_err *err)
     return rc;
 }
 
+int rk_user_revoke_key(rk_session *s, const char *name, rk_err *err)
+{
+    if (rk_session_require_role(s, RK_ROLE_ADMIN, err))
+        return err->code;
+    if (strcmp(name, s->user) == 0)
+        return rk_err_set(err, RK_EUSAGE, _("You cannot remove your own key."));
+    if (rk_keyring_remove_slot(s->paths.keyring, s->dbkey, name, err))
+        return err->code;
+    return rk_rekey(s, err);
+}
+
 int rk_rekey_recover(const rk_paths *p, const char *user, const char *password, bool *finished,
                      rk_err *err)
 {

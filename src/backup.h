@@ -57,6 +57,12 @@ int rk_backup_restore(const char *file, const rk_paths *target, const char *user
  * opens nothing. Other users must log in again. */
 int rk_rekey(rk_session *s, rk_err *err);
 
+/* `user disable NAME --rekey`: after the account is disabled, its keyring
+ * slot is removed and the key rotated, so a database key the user may have
+ * copied opens nothing. Re-enabling then needs a password reset (which
+ * gives the user a new slot). */
+int rk_user_revoke_key(rk_session *s, const char *name, rk_err *err);
+
 /* Before logging in after an interrupted rotation: if a copy from rk_rekey
  * is left, the keyring decides (with this user's password) whether it is
  * stale (removed) or the rotated database (put in place; *finished). */
