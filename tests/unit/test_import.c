@@ -558,6 +558,18 @@ START_TEST(export_only_what_the_role_reads_and_recorded)
     ck_assert_uint_eq(dl[0].nclients, 2);
     ck_assert_ptr_null(strstr(dl[0].fields, "hetu"));
     rk_disclosures_free(dl, n);
+
+    /* A letter Windows-1252 lacks: refused with the line, nothing recorded. */
+    ck_assert_int_eq(import_text("pl.csv", "etunimi;sukunimi\nŁucja;Nowak\n", NULL, &r, &err), RK_OK);
+    rk_import_result_free(&r);
+    FILE *f = fopen("/dev/null", "w");
+    rk_client_export_request cp = { .format = RK_EXPORT_CSV, .encoding = RK_ENC_CP1252 };
+    ck_assert_int_eq(rk_export_clients(dpo, &cp, f, &res, &err), RK_EFAIL);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(err.msg, "U+0141 on line 4 cannot be written in Windows-1252"));
+    ck_assert_int_eq(rk_disclosures_list(dpo, 0, &dl, &n, &err), RK_OK);
+    ck_assert_uint_eq(n, 1);
+    rk_disclosures_free(dl, n);
 }
 END_TEST
 
