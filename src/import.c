@@ -550,6 +550,15 @@ static void take_row(importer *im)
 {
     rk_import_result *r = im->r;
     size_t line = im->row_line;
+    /* Spreadsheets leave rows of empty cells (";;;") below the data, and
+     * empty cells past the last column: neither is data. */
+    bool blank = true;
+    for (size_t i = 0; i < im->ncells && blank; i++)
+        blank = cell(im, i)[0] == '\0';
+    if (blank && !im->overlong_col)
+        return;
+    while (im->ncells > im->ncols && !im->row_too_wide && cell(im, im->ncells - 1)[0] == '\0')
+        im->ncells--;
     r->read++;
     if (im->overlong_col) {
         reject(im, line, im->overlong_col <= im->ncols ? im->col[im->overlong_col - 1].header : "",

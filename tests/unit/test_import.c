@@ -196,6 +196,15 @@ START_TEST(delimiters_detected)
         rk_import_result_free(&r);
     }
     ck_assert_int_eq(client_count(), 3);
+    /* Rows of empty cells and empty cells past the header are not data. */
+    rk_import_result r0;
+    rk_err err0;
+    ck_assert_msg(import_text("x.csv", "etunimi;sukunimi;\nAino;Aalto;;\n;;\n;;;;\n", NULL, &r0, &err0) == RK_OK,
+                  "%s", err0.msg);
+    ck_assert_uint_eq(r0.read, 1);
+    ck_assert_uint_eq(r0.imported, 1);
+    rk_import_result_free(&r0);
+    ck_assert_int_eq(client_count(), 4);
     /* Given: a comma file read with ';' is one column, so no name columns. */
     rk_import_opts o = { .encoding = -1, .delimiter = ';' };
     rk_import_result r;
