@@ -103,9 +103,10 @@ static void print_rejects(const rk_import_result *r, size_t max)
         else
             fprintf(stderr, _("rekisteri: line %zu: %s\n"), r->rejects[i].line, reason);
     }
-    if (r->nrejects > max)
+    size_t shown = r->nrejects < max ? r->nrejects : max;
+    if (r->rejected > shown)
         fprintf(stderr, _("rekisteri: ... and %zu more rejected rows (--reject-file FILE lists them all).\n"),
-                r->nrejects - max);
+                r->rejected - shown);
 }
 
 static int cmd_import(cli_ctx *c)

@@ -201,13 +201,16 @@ static void reject(importer *im, size_t line, const char *column, const char *fm
 {
     rk_import_result *r = im->r;
     r->rejected++;
-    rk_import_reject *a = realloc(r->rejects, (r->nrejects + 1) * sizeof *a);
-    if (!a) {
-        oom(im);
-        return;
+    rk_import_reject one, *rj = &one;
+    if (r->nrejects < RK_IMPORT_REJECTS_KEPT) {
+        rk_import_reject *a = realloc(r->rejects, (r->nrejects + 1) * sizeof *a);
+        if (!a) {
+            oom(im);
+            return;
+        }
+        r->rejects = a;
+        rj = &a[r->nrejects++];
     }
-    r->rejects = a;
-    rk_import_reject *rj = &a[r->nrejects++];
     rj->line = line;
     snprintf(rj->column, sizeof rj->column, "%s", column ? column : "");
     va_list ap;

@@ -106,6 +106,8 @@ typedef struct rk_import_opts {
     void         *progress_ctx;
 } rk_import_opts;
 
+#define RK_IMPORT_REJECTS_KEPT 10000
+
 typedef struct rk_import_reject {
     size_t line;                 /* where the row starts in the file */
     char   column[64];           /* header of the bad column, or "" */
@@ -128,7 +130,8 @@ typedef struct rk_import_result {
     bool   committed;            /* something was written */
     rk_import_column *ignored;   /* columns not imported, with the reason */
     size_t nignored;
-    rk_import_reject *rejects;   /* every bad row */
+    rk_import_reject *rejects;   /* the first RK_IMPORT_REJECTS_KEPT bad rows
+                                  * (reject_out gets them all) */
     size_t nrejects;
 } rk_import_result;
 
