@@ -209,6 +209,10 @@ void rk_db_close(rk_db *db)
  * calling it, until the same timeout. */
 int rk_db_begin(rk_db *db, rk_err *err)
 {
+    if (db->outer && sqlite3_get_autocommit(db->h))
+        return rk_err_set(err, RK_EFAIL,
+                          _("The transaction around this work on %s ended early; nothing more is written."),
+                          db->path);
     if (db->outer && !db->nested) {
         if (sqlite3_exec(db->h, "SAVEPOINT rk_nested", NULL, NULL, NULL) != SQLITE_OK)
             return rk_err_set(err, RK_EFAIL, _("Cannot start a transaction on the database %s: %s."),
@@ -271,10 +275,11 @@ void rk_db_rollback(rk_db *db)
         sqlite3_exec(db->h, "ROLLBACK TO rk_nested; RELEASE rk_nested", NULL, NULL, NULL);
         return;
     }
+    /* Inside rk_db_begin_outer this ends the outer transaction too; the
+     * flag stays, so later work refuses to start instead of committing
+     * on its own (see rk_db_begin). */
     if (db && db->h && !sqlite3_get_autocommit(db->h))
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-    if (db)
-        db->outer = false;
 }
 
 int rk_db_begin_outer(rk_db *db, rk_err *err)
@@ -289,6 +294,10 @@ int rk_db_commit_outer(rk_db *db, rk_err *err)
 {
     db->outer = false;
     db->nested = false;
+    if (sqlite3_get_autocommit(db->h))
+        return rk_err_set(err, RK_EFAIL,
+                          _("The transaction around this work on %s ended early; nothing of it was saved."),
+                          db->path);
     return rk_db_commit(db, err);
 }
 
@@ -296,6 +305,7 @@ void rk_db_rollback_outer(rk_db *db)
 {
     if (!db)
         return;
+    db->outer = false;
     db->nested = false;
     rk_db_rollback(db);
 }

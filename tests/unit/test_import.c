@@ -582,6 +582,45 @@ START_TEST(export_only_what_the_role_reads_and_recorded)
 }
 END_TEST
 
+/* The outer transaction the import runs in: service transactions become
+ * savepoints; discarding the outer one discards them all. */
+START_TEST(outer_transaction_holds_the_batches)
+{
+    rk_err err;
+    size_t bad;
+    rk_client *c[2];
+    for (int i = 0; i < 2; i++) {
+        c[i] = rk_client_new();
+        rk_client_set(c[i], RK_F_FIRST_NAMES, "Aino", &err);
+        rk_client_set(c[i], RK_F_LAST_NAME, i ? "Beta" : "Alfa", &err);
+    }
+    ck_assert_int_eq(rk_db_begin_outer(dpo->db, &err), RK_OK);
+    ck_assert_int_eq(rk_clients_create_many(dpo, &c[0], 1, "t", &bad, &err), RK_OK);
+    /* A failing batch rolls back only itself. */
+    ck_assert_int_eq(rk_db_begin(dpo->db, &err), RK_OK);
+    rk_db_rollback(dpo->db);
+    ck_assert_int_eq(client_count(), 1);
+    rk_db_rollback_outer(dpo->db);
+    ck_assert_int_eq(client_count(), 0);
+
+    /* A plain ROLLBACK inside ends the outer transaction: nothing after it
+     * may commit on its own. */
+    ck_assert_int_eq(rk_db_begin_outer(dpo->db, &err), RK_OK);
+    ck_assert_int_eq(rk_clients_create_many(dpo, &c[0], 1, "t", &bad, &err), RK_OK);
+    rk_db_rollback(dpo->db);
+    ck_assert_int_ne(rk_clients_create_many(dpo, &c[1], 1, "t", &bad, &err), RK_OK);
+    ck_assert_int_ne(rk_db_commit_outer(dpo->db, &err), RK_OK);
+    ck_assert_int_eq(client_count(), 0);
+
+    ck_assert_int_eq(rk_db_begin_outer(dpo->db, &err), RK_OK);
+    ck_assert_int_eq(rk_clients_create_many(dpo, c, 2, "t", &bad, &err), RK_OK);
+    ck_assert_int_eq(rk_db_commit_outer(dpo->db, &err), RK_OK);
+    ck_assert_int_eq(client_count(), 2);
+    rk_client_free(c[0]);
+    rk_client_free(c[1]);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("import");
@@ -601,6 +640,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, formula_cells_round_trip);
     tcase_add_test(tc, export_reimports_to_the_same_records);
     tcase_add_test(tc, export_only_what_the_role_reads_and_recorded);
+    tcase_add_test(tc, outer_transaction_holds_the_batches);
     suite_add_tcase(s, tc);
     return s;
 }
