@@ -18,9 +18,29 @@ struct rk_db {
     char    *path;   /* for messages only */
     void    *aux;    /* prepared-statement cache of a higher module (search) */
     void   (*aux_free)(void *);
+    struct { const char *sql; sqlite3_stmt *st; } cache[8];  /* hot statements */
     bool     outer;    /* rk_db_begin_outer's transaction is open */
     bool     nested;   /* a service's transaction runs as a savepoint in it */
 };
+
+sqlite3_stmt *rk_db_cached(rk_db *db, const char *sql)
+{
+    size_t i = 0;
+    for (; i < RK_ARRAY_LEN(db->cache) && db->cache[i].sql; i++)
+        if (db->cache[i].sql == sql) {
+            sqlite3_reset(db->cache[i].st);
+            sqlite3_clear_bindings(db->cache[i].st);
+            return db->cache[i].st;
+        }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    if (i < RK_ARRAY_LEN(db->cache))
+        db->cache[i].sql = sql, db->cache[i].st = st;
+    else
+        abort();    /* more hot statements than slots: raise the array */
+    return st;
+}
 
 void *rk_db_aux(rk_db *db) { return db->aux; }
 
@@ -194,6 +214,8 @@ void rk_db_close(rk_db *db)
     if (!db)
         return;
     rk_db_set_aux(db, NULL, NULL);   /* finalises its statements before the close */
+    for (size_t i = 0; i < RK_ARRAY_LEN(db->cache) && db->cache[i].sql; i++)
+        sqlite3_finalize(db->cache[i].st);
     if (db->h) {
         if (!sqlite3_get_autocommit(db->h))
             sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
