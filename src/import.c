@@ -14,7 +14,6 @@
 #include "search_fold.h"
 #include "utf8.h"
 
-#define DEFAULT_BATCH 5000
 #define MAX_COLUMNS   256
 
 /* ---- headers ------------------------------------------------------------------ */
@@ -113,10 +112,21 @@ typedef struct importer {
     bool have_header;
     import_col col[MAX_COLUMNS];
     size_t ncols;
-    /* batch */
-    rk_client **batch;
-    size_t *batch_line;
-    size_t nbatch, batch_cap;
+    /* parsing, pulled a line at a time by the client stream */
+    struct csv_parser parser;
+    const char *text, *pos, *end;
+    size_t lines;
+    bool eof;
+    /* checked new clients waiting for the stream, and the one it holds */
+    rk_client **queue;
+    size_t *queue_line;
+    size_t qhead, qlen, qcap;
+    rk_client *current;
+    size_t current_line;
+    bool stopped;               /* the stream was stopped by a bad row */
+    /* existing clients to update after the new ones are in */
+    struct pending_update { int64_t id; rk_client *row; size_t line; } *updates;
+    size_t nupdates, updcap;
     hetu_set seen;
 } importer;
 
@@ -473,42 +483,49 @@ static const char *field_column(const importer *im, int f)
     return f >= 0 && f < RK_F_COUNT ? _(rk_fields[f].label) : "";
 }
 
-static int flush_batch(importer *im)
+/* Appends to the queue (a ring) of checked new clients. */
+static int enqueue(importer *im, rk_client *c, size_t line)
 {
-    if (im->nbatch == 0)
-        return RK_OK;
-    if (!im->o->dry_run && !im->fatal && (im->r->rejected == 0 || im->o->skip_invalid)) {
-        if (!im->in_tx) {
-            if (rk_db_begin_outer(im->s->db, im->err))
-                return im->fatal = im->err->code;
-            im->in_tx = true;
+    if (im->qlen == im->qcap) {
+        size_t cap = im->qcap ? im->qcap * 2 : 16;
+        rk_client **q = malloc(cap * sizeof *q);
+        size_t *l = malloc(cap * sizeof *l);
+        if (!q || !l) {
+            free(q);
+            free(l);
+            return oom(im);
         }
-        size_t bad = 0;
-        if (rk_clients_create_many(im->s, im->batch, im->nbatch, "import", &bad, im->err)) {
-            char msg[sizeof im->err->msg];
-            snprintf(msg, sizeof msg, "%s", im->err->msg);
-            im->fatal = rk_err_set(im->err, RK_EFAIL, _("Line %zu: %s Nothing was imported."),
-                                   im->batch_line[bad < im->nbatch ? bad : 0], msg);
-        } else {
-            im->r->imported += im->nbatch;
+        for (size_t i = 0; i < im->qlen; i++) {
+            q[i] = im->queue[(im->qhead + i) % im->qcap];
+            l[i] = im->queue_line[(im->qhead + i) % im->qcap];
         }
-    } else if (im->o->dry_run) {
-        im->r->imported += im->nbatch;
+        free(im->queue);
+        free(im->queue_line);
+        im->queue = q;
+        im->queue_line = l;
+        im->qcap = cap;
+        im->qhead = 0;
     }
-    for (size_t i = 0; i < im->nbatch; i++)
-        rk_client_free(im->batch[i]);
-    im->nbatch = 0;
-    return im->fatal;
+    size_t at = (im->qhead + im->qlen++) % im->qcap;
+    im->queue[at] = c;
+    im->queue_line[at] = line;
+    return RK_OK;
+}
+
+static rk_client *dequeue(importer *im, size_t *line)
+{
+    if (!im->qlen)
+        return NULL;
+    rk_client *c = im->queue[im->qhead];
+    *line = im->queue_line[im->qhead];
+    im->qhead = (im->qhead + 1) % im->qcap;
+    im->qlen--;
+    return c;
 }
 
 /* An existing client gets the row's non-empty values and its new list items. */
 static int update_existing(importer *im, int64_t id, const rk_client *row, rk_err *err)
 {
-    if (!im->in_tx) {
-        if (rk_db_begin_outer(im->s->db, err))
-            return im->fatal = err->code;
-        im->in_tx = true;
-    }
     rk_client *orig = NULL, *ed = NULL;
     int rc = rk_clients_get(im->s, id, &orig, err);
     if (rc == RK_OK && !(ed = rk_client_clone(orig)))
@@ -626,11 +643,20 @@ static void take_row(importer *im)
                 r->skipped++;
             } else if (im->o->dry_run) {
                 r->updated++;
-            } else if (r->rejected == 0 || im->o->skip_invalid) {
-                if (update_existing(im, id, c, &e) == RK_OK)
-                    r->updated++;
-                else if (!im->fatal)
-                    reject(im, line, "", "%s", e.msg);
+            } else {
+                if (im->nupdates == im->updcap) {
+                    size_t cap = im->updcap ? im->updcap * 2 : 64;
+                    struct pending_update *u = realloc(im->updates, cap * sizeof *u);
+                    if (!u) {
+                        rk_client_free(c);
+                        oom(im);
+                        return;
+                    }
+                    im->updates = u;
+                    im->updcap = cap;
+                }
+                im->updates[im->nupdates++] = (struct pending_update){ id, c, line };
+                return;
             }
             rk_client_free(c);
             return;
@@ -641,15 +667,8 @@ static void take_row(importer *im)
             return;
         }
     }
-    if (im->nbatch == im->batch_cap) {
-        flush_batch(im);
-        if (im->fatal) {
-            rk_client_free(c);
-            return;
-        }
-    }
-    im->batch_line[im->nbatch] = line;
-    im->batch[im->nbatch++] = c;
+    if (enqueue(im, c, line))
+        rk_client_free(c);
 }
 
 /* ---- libcsv callbacks ----------------------------------------------------------------- */
@@ -779,45 +798,114 @@ static void file_note(const char *path, char *out, size_t n, bool audit)
     out[o] = '\0';
 }
 
-static int parse(importer *im, const char *text, size_t len)
+/* Feeds the parser one more line of the file, or finishes it at the end. */
+static void pump(importer *im)
 {
-    struct csv_parser p;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
-        return oom(im);
-    csv_set_delim(&p, (unsigned char)im->r->delimiter);
-    csv_set_space_func(&p, is_space);
-    const char *pos = text, *end = text + len;
-    size_t lines = 0;
-    im->need_start = true;
-    while (pos < end && !im->fatal) {
-        const char *nl = memchr(pos, '\n', (size_t)(end - pos));
-        const char *stop = nl ? nl + 1 : end;
-        im->cur_line = ++lines;
-        if (im->need_start && !(stop - pos <= 2 && (*pos == '\n' || *pos == '\r'))) {
-            im->row_line = lines;
-            im->need_start = false;
-        }
-        size_t n = (size_t)(stop - pos);
-        if (csv_parse(&p, pos, n, on_field, on_row, im) != n && !im->fatal)
+    if (im->eof)
+        return;
+    size_t total = (size_t)(im->end - im->text);
+    if (im->pos >= im->end || im->fatal) {
+        im->eof = true;
+        if (!im->fatal && csv_fini(&im->parser, on_field, on_row, im) != 0 && !im->fatal)
             im->fatal = rk_err_set(im->err, RK_EFAIL,
-                                   csv_error(&p) == CSV_EPARSE
-                                       ? _("Line %zu: a quote in the middle of a field, or text after a closing quote; quote the whole field and double the quotes inside it (RFC 4180).")
-                                       : _("Line %zu: out of memory."),
-                                   lines);
-        pos = stop;
-        if (im->o->progress && (lines & 0x3fff) == 0)
-            im->o->progress(im->o->progress_ctx, (size_t)(pos - text), len);
+                                   _("The quoted field that starts on line %zu is never closed: a quote (\") is missing."),
+                                   im->row_line);
+        if (!im->fatal && !im->have_header)
+            im->fatal = rk_err_set(im->err, RK_EFAIL, _("The file is empty: the first row must name the columns."));
+        if (im->o->progress)
+            im->o->progress(im->o->progress_ctx, total, total);
+        return;
     }
-    if (!im->fatal && csv_fini(&p, on_field, on_row, im) != 0 && !im->fatal)
+    const char *nl = memchr(im->pos, '\n', (size_t)(im->end - im->pos));
+    const char *stop = nl ? nl + 1 : im->end;
+    im->cur_line = ++im->lines;
+    if (im->need_start && !(stop - im->pos <= 2 && (*im->pos == '\n' || *im->pos == '\r'))) {
+        im->row_line = im->lines;
+        im->need_start = false;
+    }
+    size_t n = (size_t)(stop - im->pos);
+    if (csv_parse(&im->parser, im->pos, n, on_field, on_row, im) != n && !im->fatal)
         im->fatal = rk_err_set(im->err, RK_EFAIL,
-                               _("The quoted field that starts on line %zu is never closed: a quote (\") is missing."),
-                               im->row_line);
-    csv_free(&p);
-    if (!im->fatal && !im->have_header)
-        im->fatal = rk_err_set(im->err, RK_EFAIL, _("The file is empty: the first row must name the columns."));
-    if (im->o->progress)
-        im->o->progress(im->o->progress_ctx, len, len);
-    return im->fatal;
+                               csv_error(&im->parser) == CSV_EPARSE
+                                   ? _("Line %zu: a quote in the middle of a field, or text after a closing quote; quote the whole field and double the quotes inside it (RFC 4180).")
+                                   : _("Line %zu: out of memory."),
+                               im->lines);
+    im->pos = stop;
+    if (im->o->progress && (im->lines & 0x3fff) == 0)
+        im->o->progress(im->o->progress_ctx, (size_t)(im->pos - im->text), total);
+}
+
+/* The client stream's source: the next checked new client of the file. */
+static int next_client(void *ctx, rk_client **out, rk_err *err)
+{
+    importer *im = ctx;
+    rk_client_free(im->current);
+    im->current = NULL;
+    *out = NULL;
+    for (;;) {
+        if (im->fatal)
+            return rk_err_set(err, im->fatal, "%s", im->err->msg);
+        if (im->r->rejected && !im->o->skip_invalid) {
+            im->stopped = true;   /* all or nothing: stop adding, go on checking */
+            return rk_err_set(err, RK_EFAIL, _("A row is not valid."));
+        }
+        if (im->qlen) {
+            *out = im->current = dequeue(im, &im->current_line);
+            return RK_OK;
+        }
+        if (im->eof)
+            return RK_OK;
+        pump(im);
+    }
+}
+
+/* Checks the rest of the file without adding anything (dry runs, and the
+ * rows after a bad one in all-or-nothing mode). */
+static void check_rest(importer *im)
+{
+    while (!im->fatal && (!im->eof || im->qlen)) {
+        size_t line;
+        rk_client *c = dequeue(im, &line);
+        if (c) {
+            im->r->imported++;   /* would be: the caller zeroes it when refused */
+            rk_client_free(c);
+        } else {
+            pump(im);
+        }
+    }
+}
+
+/* Adds the file's clients in one stream and then updates the duplicates,
+ * inside the caller's outer transaction. */
+static void add_all(importer *im)
+{
+    size_t expected = 0, added = 0;
+    for (const char *p = im->pos; (p = memchr(p, '\n', (size_t)(im->end - p))) != NULL; p++)
+        expected++;
+    rk_err e;
+    int rc = rk_clients_create_stream(im->s, next_client, im, expected, "import", &added, &e);
+    size_t at = im->current_line;
+    rk_client_free(im->current);
+    im->current = NULL;
+    if (rc == RK_OK) {
+        im->r->imported = added;
+    } else if (im->stopped) {
+        check_rest(im);
+        im->r->imported = 0;
+    } else if (!im->fatal) {
+        im->fatal = rk_err_set(im->err, rc, _("Line %zu: %s Nothing was imported."), at, e.msg);
+    }
+    for (size_t i = 0; i < im->nupdates; i++) {
+        struct pending_update *u = &im->updates[i];
+        if (!im->fatal && (im->r->rejected == 0 || im->o->skip_invalid)) {
+            if (update_existing(im, u->id, u->row, &e) == RK_OK)
+                im->r->updated++;
+            else if (!im->fatal)
+                reject(im, u->line, "", "%s", e.msg);
+        }
+        rk_client_free(u->row);
+    }
+    im->nupdates = 0;
 }
 
 static void audit_import(importer *im, const char *path, bool in_tx, const char *outcome)
@@ -870,25 +958,38 @@ int rk_import_file(rk_session *s, const char *path, const rk_import_opts *o,
     r->delimiter = o->delimiter ? o->delimiter : detect_delimiter(text.text);
     r->delimiter_detected = !o->delimiter;
 
-    importer im = { .s = s, .o = o, .r = r, .err = err };
-    im.batch_cap = o->batch ? o->batch : DEFAULT_BATCH;
-    im.batch = calloc(im.batch_cap, sizeof *im.batch);
-    im.batch_line = calloc(im.batch_cap, sizeof *im.batch_line);
+    importer im = { .s = s, .o = o, .r = r, .err = err, .text = text.text, .pos = text.text,
+                    .end = text.text + text.len, .need_start = true };
     file_note(path, im.file_note, sizeof im.file_note, false);
     char now[32];
     rk_now_iso(now);
     snprintf(im.today, sizeof im.today, "%.10s", now);
     int64_t existing = 0;
-    if (!im.batch || !im.batch_line)
+    bool parser_open = csv_init(&im.parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) == 0;
+    if (!parser_open)
         oom(&im);
     else if (rk_dbc_count(s->db, &existing, err))
         im.fatal = err->code;
     im.check_existing = existing > 0;
+    if (parser_open) {
+        csv_set_delim(&im.parser, (unsigned char)r->delimiter);
+        csv_set_space_func(&im.parser, is_space);
+    }
 
-    if (!im.fatal)
-        parse(&im, text.text, text.len);
-    if (!im.fatal)
-        flush_batch(&im);
+    /* The header first: a file without the name columns is refused before
+     * anything is locked. */
+    while (!im.fatal && !im.have_header && !im.eof)
+        pump(&im);
+    if (!im.fatal && o->dry_run) {
+        check_rest(&im);
+    } else if (!im.fatal) {
+        if (rk_db_begin_outer(s->db, err))
+            im.fatal = err->code;
+        else {
+            im.in_tx = true;
+            add_all(&im);
+        }
+    }
 
     const char *outcome = o->dry_run ? "dry_run" : "imported";
     if (!im.fatal && r->rejected > 0 && !o->skip_invalid) {
@@ -900,11 +1001,7 @@ int rk_import_file(rk_session *s, const char *path, const rk_import_opts *o,
         outcome = "refused";
     }
     if (!im.fatal && im.in_tx) {
-        rk_err e;
-        if (rk_clients_refresh_search(s, &e))
-            im.fatal = rk_err_set(err, e.code, "%s", e.msg);
-        else
-            audit_import(&im, path, true, outcome);
+        audit_import(&im, path, true, outcome);
         if (!im.fatal && rk_db_commit_outer(s->db, err))
             im.fatal = err->code;
         r->committed = !im.fatal;
@@ -920,10 +1017,16 @@ int rk_import_file(rk_session *s, const char *path, const rk_import_opts *o,
     }
     if (!r->committed)
         audit_import(&im, path, false, outcome);
-    for (size_t i = 0; i < im.nbatch; i++)
-        rk_client_free(im.batch[i]);
-    free(im.batch);
-    free(im.batch_line);
+    for (size_t line; im.qlen;)
+        rk_client_free(dequeue(&im, &line));
+    for (size_t i = 0; i < im.nupdates; i++)
+        rk_client_free(im.updates[i].row);
+    rk_client_free(im.current);
+    free(im.queue);
+    free(im.queue_line);
+    free(im.updates);
+    if (parser_open)
+        csv_free(&im.parser);
     free(im.cells);
     free(im.seen.code);
     free(im.seen.line);

@@ -7,9 +7,10 @@
  * columns that map to nothing are reported. Every row goes through the
  * card's setters and rk_client_check, so an import accepts exactly what the
  * card accepts; each imported client gets a data source "import" naming the
- * file. Rows are added in batches through rk_clients_create_many, all inside
- * one transaction: the import is all or nothing even when the process is
- * killed half-way. By default one bad row means nothing is imported and the
+ * file. The new clients go to rk_clients_create_stream as the file is
+ * parsed (one pass, the search index built in one sorted pass for a large
+ * import), and updates follow, all inside one outer transaction: the import
+ * is all or nothing even when the process is killed half-way. By default one bad row means nothing is imported and the
  * reject report lists every bad row (line, column, reason); skip_invalid
  * imports the good rows. A henkilötunnus already in the registry (the whole
  * code, century sign included) is skipped, or with RK_IMPORT_DUP_UPDATE its
@@ -100,7 +101,6 @@ typedef struct rk_import_opts {
     bool          skip_invalid;  /* import the good rows */
     rk_import_dup on_duplicate;
     FILE         *reject_out;    /* NULL, or gets every bad row as CSV */
-    size_t        batch;         /* rows per rk_clients_create_many; 0 = 5000 */
     /* Called now and then with bytes parsed and the total. */
     void        (*progress)(void *ctx, size_t done, size_t total);
     void         *progress_ctx;
