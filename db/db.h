@@ -33,6 +33,13 @@ int  rk_db_schema_version(rk_db *db);   /* PRAGMA user_version */
 int  rk_db_latest_version(void);         /* highest migration number */
 int  rk_db_integrity_check(rk_db *db, rk_err *err);
 
+/* The last error on the connection as a user should read it: a full disk,
+ * a file size limit (ulimit -f) or a used-up quota is named as such, with
+ * "nothing was saved" (the transaction is rolled back), not as SQLite's
+ * "disk I/O error"; anything else is SQLite's message. Valid until the next
+ * call. */
+const char *rk_db_errmsg(rk_db *db);
+
 /* One opaque object a higher layer keeps with the connection (the search
  * module's prepared statements); freed before the connection closes. */
 /* A prepared statement kept for the connection's life, for queries run

@@ -38,7 +38,8 @@
     X(MARKETING_EXPORTED, "marketing_exported", N_("Marketing list exported"))     \
     X(DISCLOSURES_READ, "disclosures_read", N_("Disclosure register read"))        \
     X(DISCLOSURE_CORRECTED, "disclosure_corrected", N_("Disclosure register corrected")) \
-    X(CONSENTS_READ,    "consents_read",    N_("Consents and bans read"))            \
+    X(CONSENTS_READ,    "consents_read",    N_("Consents and bans read")) \
+    X(USER_LANGUAGE,    "user_language",    N_("User's language changed"))           \
     X(CLIENTS_IMPORTED, "clients_imported", N_("Clients imported from a file"))      \
     X(CLIENTS_EXPORTED, "clients_exported", N_("Clients exported to a file"))        \
     X(BACKUP_MADE,      "backup_made",      N_("Encrypted backup made"))             \

@@ -3,16 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "sanitize.h"
-
-static void iso_to_finnish(const char *iso, char *out, size_t n)
-{
-    rk_date d;
-    if (rk_date_parse(iso, &d, NULL) == RK_OK)
-        snprintf(out, n, "%d.%d.%04d", d.day, d.month, d.year);
-    else
-        snprintf(out, n, "%s", iso);
-}
 
 void rk_client_display_value(const rk_client *c, rk_field f, char *out, size_t n)
 {
@@ -41,7 +33,7 @@ void rk_client_display_value(const rk_client *c, rk_field f, char *out, size_t n
         snprintf(tmp, sizeof tmp, "%s", strcmp(v, "1") == 0 ? _("yes") : _("no"));
         break;
     case RK_FT_DATE:
-        iso_to_finnish(v, tmp, sizeof tmp);
+        rk_format_iso_date(v, tmp, sizeof tmp);
         break;
     default:
         snprintf(tmp, sizeof tmp, "%s", v);
@@ -73,14 +65,14 @@ static void print_list(FILE *out, const rk_client *c, rk_field f)
         break;
     case RK_FT_EVENTS:
         for (size_t i = 0; i < c->nevents; i++) {
-            iso_to_finnish(c->events[i].date, d, sizeof d);
+            rk_format_iso_date(c->events[i].date, d, sizeof d);
             rk_sanitize(a, sizeof a, c->events[i].text, 0);
             fprintf(out, "    %s %s: %s\n", d, rk_choice_label(&rk_choices_event_kind, c->events[i].kind), a);
         }
         break;
     case RK_FT_SOURCES:
         for (size_t i = 0; i < c->nsources; i++) {
-            iso_to_finnish(c->sources[i].date, d, sizeof d);
+            rk_format_iso_date(c->sources[i].date, d, sizeof d);
             rk_sanitize(b, sizeof b, c->sources[i].note, 0);
             fprintf(out, "    %s %s%s%s\n", d, rk_choice_label(&rk_choices_source, c->sources[i].source),
                     b[0] ? ": " : "", b);

@@ -81,7 +81,7 @@ typedef struct ui_keyspec {
     X(SEARCH_CLEAR, "search-clear", KESC, K0, true, NC_("fkey", "Clear"),      \
       N_("Empty the search field and the result list."))                      \
     X(ACCOUNT, "account", KF(3), KC('P'), true, NC_("fkey", "Account"),        \
-      N_("Show your account: role, previous login, and your password."))      \
+      N_("Show your account: role, previous login, language and password."))  \
     X(CLOSE, "close", KESC, KC('W'), true, NC_("fkey", "Close"),               \
       N_("Go back to the screen before."))                                    \
     X(CARD_CLOSE, "card-close", KESC, KC('W'), true, NC_("fkey", "Close"),     \
@@ -129,7 +129,9 @@ typedef struct ui_keyspec {
     X(CALL_NEW, "call-new", KF(2), KL('n'), true, NC_("fkey", "New"),          \
       N_("Write a note of a recorded call with this client."))                \
     X(CALL_AMEND, "call-amend", KF(3), KL('a'), true, NC_("fkey", "Amend"),    \
-      N_("Append a dated correction to the selected note; only its author may."))
+      N_("Append a dated correction to the selected note; only its author may."))                          \
+    X(LANGUAGE, "language", KF(4), KL('k'), true, NC_("fkey", "Language"),   \
+      N_("Change the language of the program for you: as the system, suomi, svenska or English. It is saved with your account."))
 
 typedef enum ui_action {
     UI_ACT_NONE = -1,
