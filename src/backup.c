@@ -512,6 +512,16 @@ int rk_user_revoke_key(rk_session *s, const char *name, rk_err *err)
         return err->code;
     if (strcmp(name, s->user) == 0)
         return rk_err_set(err, RK_EUSAGE, _("You cannot remove your own key."));
+    /* Recorded as replaced, as a password change does: even a keyring copy
+     * from before is refused at login. */
+    if (rk_db_begin(s->db, err))
+        return err->code;
+    if (rk_session_revoke_slot(s, name, err)) {
+        rk_db_rollback(s->db);
+        return err->code;
+    }
+    if (rk_db_commit(s->db, err))
+        return err->code;
     if (rk_keyring_remove_slot(s->paths.keyring, s->dbkey, name, err))
         return err->code;
     return rk_rekey(s, err);
