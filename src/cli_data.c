@@ -24,7 +24,7 @@ static const cli_command commands[] = {
     { .words = "import", .min_args = 1, .max_args = 1, .opts = AUTH_OPTS,
       .login = true, .run = cmd_import,
       .synopsis = N_("import FILE [--encoding E] [--delimiter D] [--map FILE] [--dry-run] [--skip-invalid] [--reject-file F] [--on-duplicate skip|update]"),
-      .help = N_("Add the clients of a CSV file (an earlier register), all or nothing; rows are checked as on the card (reception, dpo)."),
+      .help = N_("Add the clients of a CSV file (an earlier register), all or nothing; rows are checked as on the card (dpo, or a role the policy lets write data sources)."),
       .options = "encoding= delimiter= map= dry-run skip-invalid reject-file= on-duplicate=" },
     { .words = "export clients", .min_args = 0, .max_args = 0, .opts = AUTH_OPTS,
       .login = true, .run = cmd_export_clients,

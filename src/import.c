@@ -90,6 +90,7 @@ typedef struct hetu_set {
 
 typedef struct importer {
     rk_session *s;
+    rk_policy pol;              /* the importing role's levels */
     const rk_import_opts *o;
     rk_import_result *r;
     rk_err *err;
@@ -374,6 +375,11 @@ static void take_header(importer *im)
             ignore_column(im, i, _("the registry assigns customer numbers"));
         else if (c->field == RK_F_HOUSEHOLD)
             ignore_column(im, i, _("household links name clients of the other register"));
+        /* As the card: a masked field may be filled on a new client. */
+        else if (im->pol.level[c->field] != RK_LEVEL_WRITE && im->pol.level[c->field] != RK_LEVEL_MASKED)
+            im->fatal = rk_err_set(im->err, RK_EDENIED,
+                                   _("Column %zu (\"%s\") gives %s, which your role may not write; leave it out with --map FILE."),
+                                   i + 1, c->header, _(rk_fields[c->field].label));
         else
             for (size_t j = 0; j < i; j++)
                 if (im->col[j].field == c->field && !rk_field_is_list((rk_field)c->field))
@@ -940,6 +946,9 @@ int rk_import_file(rk_session *s, const char *path, const rk_import_opts *o,
         return err->code;
     if (pol.level[RK_F_LAST_NAME] < RK_LEVEL_WRITE)
         return rk_err_set(err, RK_EDENIED, _("Your role may not add clients."));
+    if (pol.level[RK_F_SOURCES] < RK_LEVEL_WRITE)
+        return rk_err_set(err, RK_EDENIED,
+                          _("An import records its file as a data source of every client, which your role may not write; import as the data protection officer."));
     if (o->delimiter && o->delimiter != ';' && o->delimiter != ',' && o->delimiter != '\t')
         return rk_err_set(err, RK_EUSAGE, _("The delimiter must be ';', ',' or tab."));
 
@@ -958,8 +967,8 @@ int rk_import_file(rk_session *s, const char *path, const rk_import_opts *o,
     r->delimiter = o->delimiter ? o->delimiter : detect_delimiter(text.text);
     r->delimiter_detected = !o->delimiter;
 
-    importer im = { .s = s, .o = o, .r = r, .err = err, .text = text.text, .pos = text.text,
-                    .end = text.text + text.len, .need_start = true };
+    importer im = { .s = s, .pol = pol, .o = o, .r = r, .err = err, .text = text.text,
+                    .pos = text.text, .end = text.text + text.len, .need_start = true };
     file_note(path, im.file_note, sizeof im.file_note, false);
     char now[32];
     rk_now_iso(now);

@@ -15,6 +15,7 @@
 #include "import.h"
 
 static rk_session *dpo;
+static rk_session *kept_admin;   /* for one-line policy changes; closed at teardown */
 
 static void setup(void)
 {
@@ -24,8 +25,18 @@ static void setup(void)
 
 static void teardown(void)
 {
+    if (kept_admin)
+        rk_session_logout(kept_admin);
+    kept_admin = NULL;
     rk_session_logout(dpo);
     fix_remove();
+}
+
+static rk_session *fix_login_keep(const char *user)
+{
+    if (!kept_admin)
+        kept_admin = fix_login(user);
+    return kept_admin;
 }
 
 static const char *write_file(const char *name, const void *bytes, size_t len)
@@ -553,6 +564,19 @@ START_TEST(export_only_what_the_role_reads_and_recorded)
     ck_assert_ptr_nonnull(strstr(csv, "Mäkinen"));
     free(csv);
     rk_session_logout(rec);
+    /* Reception may not record data sources, so it may not import. */
+    rec = fix_login("reception");
+    rk_import_opts io = { .encoding = -1 };
+    const char *path = write_file("r.csv", UTF8_ROWS, strlen(UTF8_ROWS));
+    ck_assert_int_eq(rk_import_file(rec, path, &io, &r, &err), RK_EDENIED);
+    ck_assert_ptr_nonnull(strstr(err.msg, "data source"));
+    rk_import_result_free(&r);
+    rk_session_logout(rec);
+    /* A column the role may not write stops the import at the header. */
+    ck_assert_int_eq(rk_clients_policy_set(fix_login_keep("admin"), "dpo", "collection", "read", &err), RK_OK);
+    ck_assert_int_eq(import_text("c.csv", "etunimi;sukunimi;perintä\nAino;Aalto;none\n", NULL, &r, &err), RK_EDENIED);
+    ck_assert_ptr_nonnull(strstr(err.msg, "Column 3 (\"perintä\")"));
+    rk_import_result_free(&r);
     rk_session *adm = fix_login("admin");
     rk_client_export_request req = { .format = RK_EXPORT_CSV };
     rk_export_result res;
