@@ -21,6 +21,8 @@ struct rk_db {
     void   (*aux_free)(void *);
     struct { const char *sql; sqlite3_stmt *st; } cache[8];  /* hot statements */
     char     errmsg[256];   /* rk_db_errmsg's text for a write that found no room */
+    bool     outer;    /* rk_db_begin_outer's transaction is open */
+    bool     nested;   /* a service's transaction runs as a savepoint in it */
 };
 
 sqlite3_stmt *rk_db_cached(rk_db *db, const char *sql)
@@ -256,6 +258,17 @@ const char *rk_db_errmsg(rk_db *db)
  * the timeout. Short random sleeps give every waiter a fair chance. */
 int rk_db_begin(rk_db *db, rk_err *err)
 {
+    if (db->outer && sqlite3_get_autocommit(db->h))
+        return rk_err_set(err, RK_EFAIL,
+                          _("The transaction around this work on %s ended early; nothing more is written."),
+                          db->path);
+    if (db->outer && !db->nested) {
+        if (sqlite3_exec(db->h, "SAVEPOINT rk_nested", NULL, NULL, NULL) != SQLITE_OK)
+            return rk_err_set(err, RK_EFAIL, _("Cannot start a transaction on the database %s: %s."),
+                              db->path, sqlite3_errmsg(db->h));
+        db->nested = true;
+        return RK_OK;
+    }
     if (!sqlite3_get_autocommit(db->h))
         return rk_err_set(err, RK_EFAIL,
                           _("A transaction is already open on the database %s."), db->path);
@@ -285,6 +298,15 @@ int rk_db_begin(rk_db *db, rk_err *err)
 
 int rk_db_commit(rk_db *db, rk_err *err)
 {
+    if (db->nested) {
+        db->nested = false;
+        if (sqlite3_exec(db->h, "RELEASE rk_nested", NULL, NULL, NULL) == SQLITE_OK)
+            return RK_OK;
+        rk_err_set(err, RK_EFAIL, _("Cannot save the changes to the database %s: %s."),
+                   db->path, rk_db_errmsg(db));
+        sqlite3_exec(db->h, "ROLLBACK TO rk_nested; RELEASE rk_nested", NULL, NULL, NULL);
+        return RK_EFAIL;
+    }
     long long deadline = now_ms() + RK_BUSY_TIMEOUT_MS;
     for (;;) {
         int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
@@ -305,8 +327,44 @@ int rk_db_commit(rk_db *db, rk_err *err)
 
 void rk_db_rollback(rk_db *db)
 {
+    if (db && db->nested) {
+        db->nested = false;
+        sqlite3_exec(db->h, "ROLLBACK TO rk_nested; RELEASE rk_nested", NULL, NULL, NULL);
+        return;
+    }
+    /* Inside rk_db_begin_outer this ends the outer transaction too; the
+     * flag stays, so later work refuses to start instead of committing
+     * on its own (see rk_db_begin). */
     if (db && db->h && !sqlite3_get_autocommit(db->h))
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int rk_db_begin_outer(rk_db *db, rk_err *err)
+{
+    if (rk_db_begin(db, err))
+        return err->code;
+    db->outer = true;
+    return RK_OK;
+}
+
+int rk_db_commit_outer(rk_db *db, rk_err *err)
+{
+    db->outer = false;
+    db->nested = false;
+    if (sqlite3_get_autocommit(db->h))
+        return rk_err_set(err, RK_EFAIL,
+                          _("The transaction around this work on %s ended early; nothing of it was saved."),
+                          db->path);
+    return rk_db_commit(db, err);
+}
+
+void rk_db_rollback_outer(rk_db *db)
+{
+    if (!db)
+        return;
+    db->outer = false;
+    db->nested = false;
+    rk_db_rollback(db);
 }
 
 int rk_db_schema_version(rk_db *db)

@@ -22,6 +22,13 @@ int  rk_db_begin(rk_db *db, rk_err *err);
 int  rk_db_commit(rk_db *db, rk_err *err);
 void rk_db_rollback(rk_db *db);
 
+/* One transaction around many service calls (an import: all or nothing).
+ * While it is open, rk_db_begin/commit/rollback work on a savepoint inside
+ * it, so services keep their own all-or-nothing steps. */
+int  rk_db_begin_outer(rk_db *db, rk_err *err);
+int  rk_db_commit_outer(rk_db *db, rk_err *err);
+void rk_db_rollback_outer(rk_db *db);
+
 int  rk_db_schema_version(rk_db *db);   /* PRAGMA user_version */
 int  rk_db_latest_version(void);         /* highest migration number */
 int  rk_db_integrity_check(rk_db *db, rk_err *err);

@@ -39,7 +39,13 @@
     X(DISCLOSURES_READ, "disclosures_read", N_("Disclosure register read"))        \
     X(DISCLOSURE_CORRECTED, "disclosure_corrected", N_("Disclosure register corrected")) \
     X(CONSENTS_READ,    "consents_read",    N_("Consents and bans read")) \
-    X(USER_LANGUAGE,    "user_language",    N_("User's language changed"))
+    X(USER_LANGUAGE,    "user_language",    N_("User's language changed"))           \
+    X(CLIENTS_IMPORTED, "clients_imported", N_("Clients imported from a file"))      \
+    X(CLIENTS_EXPORTED, "clients_exported", N_("Clients exported to a file"))        \
+    X(BACKUP_MADE,      "backup_made",      N_("Encrypted backup made"))             \
+    X(REGISTRY_CHECKED, "registry_checked", N_("Registry checked"))                  \
+    X(REGISTRY_RESTORED, "registry_restored", N_("Registry restored from a backup")) \
+    X(KEY_ROTATED,      "key_rotated",      N_("Database key rotated"))
 
 typedef enum rk_audit_action {
 #define X(id, name, desc) RK_AUDIT_##id,

@@ -17,6 +17,7 @@ static const cli_table *const tables[] = {
     &rk_cli_user_commands,
     &rk_cli_client_commands,
     &rk_cli_consent_commands,
+    &rk_cli_data_commands,
 };
 
 static const struct option long_opts[] = {
@@ -294,7 +295,12 @@ static const char *login_name(void)
     return pw ? pw->pw_name : "";
 }
 
-static char *read_password(cli_ctx *c, const char *user)
+const char *cli_user(const cli_ctx *c)
+{
+    return c->opt.user ? c->opt.user : login_name();
+}
+
+char *cli_read_password(cli_ctx *c, const char *user)
 {
     if (c->opt.password_fd >= 0)
         return rk_password_read_fd(c->opt.password_fd, &c->err);
@@ -330,8 +336,8 @@ char *cli_read_new_password(cli_ctx *c, const char *user)
 
 static int login(cli_ctx *c)
 {
-    const char *user = c->opt.user ? c->opt.user : login_name();
-    char *pw = read_password(c, user);
+    const char *user = cli_user(c);
+    char *pw = cli_read_password(c, user);
     if (!pw)
         return cli_fail(c);
     int rc = rk_session_login(&c->paths, user, pw, &c->session, NULL, &c->err);

@@ -45,6 +45,7 @@ typedef struct cli_table {
 extern const cli_table rk_cli_user_commands;
 extern const cli_table rk_cli_client_commands;
 extern const cli_table rk_cli_consent_commands;
+extern const cli_table rk_cli_data_commands;
 
 /* One line "rekisteri: MESSAGE" on stderr (sanitised); returns code. */
 int   cli_errline(int code, const char *msg);
@@ -55,6 +56,11 @@ int   cli_fail(cli_ctx *c);
 const char *cli_opt(const cli_ctx *c, const char *name);
 /* Every value of a repeatable option, in order; returns how many (<= max). */
 int   cli_opt_all(const cli_ctx *c, const char *name, const char **vals, int max);
+/* Who the command runs as (--user, else the login name), and that user's
+ * password from --password-fd or the terminal (NULL with c->err set): for
+ * commands that log in themselves (restore, rekey). */
+const char *cli_user(const cli_ctx *c);
+char *cli_read_password(cli_ctx *c, const char *user);
 /* A new password from --new-password-fd or typed twice; NULL with c->err set. */
 char *cli_read_new_password(cli_ctx *c, const char *user);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "cli_internal.h"
 #include "clients.h"
 #include "config.h"
@@ -47,8 +48,9 @@ static const cli_command commands[] = {
       .help = N_("Change your own password, or reset another user's (admin).") },
     { .words = "user disable", .min_args = 1, .max_args = 1, .opts = AUTH_OPTS,
       .login = true, .run = cmd_user_disable,
-      .synopsis = N_("user disable NAME"),
-      .help = N_("Disable a user's account (admin).") },
+      .synopsis = N_("user disable NAME [--rekey]"),
+      .help = N_("Disable a user's account (admin). --rekey also removes the user's key and rotates the database key, so a copied key stops working."),
+      .options = "rekey" },
     { .words = "user enable", .min_args = 1, .max_args = 1, .opts = AUTH_OPTS,
       .login = true, .run = cmd_user_enable,
       .synopsis = N_("user enable NAME"),
@@ -253,6 +255,13 @@ static int cmd_user_disable(cli_ctx *c)
     if (rk_user_set_active(c->session, c->args[0], false, &c->err))
         return cli_fail(c);
     printf(_("Disabled the user %s.\n"), c->args[0]);
+    if (cli_opt(c, "rekey")) {
+        if (rk_user_revoke_key(c->session, c->args[0], &c->err))
+            return cli_fail(c);
+        rk_session_close(c->session);   /* its connection is on the replaced file */
+        c->session = NULL;
+        printf(_("Removed the key of %s and rotated the database key.\n"), c->args[0]);
+    }
     return RK_OK;
 }
 

@@ -1,6 +1,5 @@
 #include "disclosure.h"
 
-#include <csv.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include "clients.h"
 #include "db_clients.h"
 #include "db_consent.h"
+#include "db_data.h"
 
 static const struct { const char *name, *label; } bases[RK_LEGAL_BASIS_COUNT] = {
 #define X(id, n, l) [RK_LEGAL_##id] = { n, l },
@@ -40,28 +40,6 @@ static bool one_line_ok(const char *t, size_t max)
     return true;
 }
 
-/* ---- CSV ------------------------------------------------------------------ */
-
-int rk_csv_cell(FILE *out, const char *value, bool first)
-{
-    if (!first && fputc(',', out) == EOF)
-        return RK_EFAIL;
-    const char *v = value ? value : "";
-    /* A spreadsheet runs a cell starting with these as a formula. */
-    if (v[0] && strchr("=+-@\t\r", v[0])) {
-        size_t len = strlen(v);
-        char *buf = malloc(len + 2);
-        if (!buf)
-            return RK_EFAIL;
-        buf[0] = '\'';
-        memcpy(buf + 1, v, len + 1);
-        int rc = csv_fwrite(out, buf, len + 1);
-        free(buf);
-        return rc == 0 ? RK_OK : RK_EFAIL;
-    }
-    return csv_fwrite(out, v, strlen(v)) == 0 ? RK_OK : RK_EFAIL;
-}
-
 /* ---- what the role sees of one client --------------------------------------- */
 
 /* Columns: every field the role may read, in the field table's order. */
@@ -90,7 +68,7 @@ static bool cell_hidden(rk_session *s, const rk_client *c, rk_field f)
 
 /* One client as a CSV row or a JSON object appended to `arr`. */
 static int write_client(rk_session *s, const struct columns *cols, const rk_client *c,
-                        rk_export_format fmt, FILE *out, json_t *arr)
+                        rk_export_format fmt, char delim, FILE *out, json_t *arr)
 {
     json_t *obj = fmt == RK_EXPORT_JSON ? json_object() : NULL;
     if (fmt == RK_EXPORT_JSON && !obj)
@@ -105,7 +83,7 @@ static int write_client(rk_session *s, const struct columns *cols, const rk_clie
                 char *text = NULL;
                 if (!hidden && rk_dbc_list_text(c, f, &text))
                     return RK_EFAIL;
-                int rc = rk_csv_cell(out, text ? text : "", i == 0);
+                int rc = rk_csv_cell_delim(out, text ? text : "", i == 0, delim);
                 free(text);
                 if (rc)
                     return rc;
@@ -114,7 +92,7 @@ static int write_client(rk_session *s, const struct columns *cols, const rk_clie
             const char *v = hidden || !c->value[f] ? "" : c->value[f];
             if (fmt == RK_EXPORT_JSON)
                 json_object_set_new(obj, rk_fields[f].name, json_string(v));
-            else if (rk_csv_cell(out, v, i == 0))
+            else if (rk_csv_cell_delim(out, v, i == 0, delim))
                 return RK_EFAIL;
         }
     }
@@ -146,6 +124,119 @@ static void join_categories(const struct columns *cols, char *out, size_t n)
 }
 
 /* ---- the export ---------------------------------------------------------------- */
+
+/* What differs between the exports: which clients, how they are audited. */
+typedef struct export_job {
+    rk_export_format format;
+    char delim;
+    rk_encoding encoding;
+    rk_audit_action action;
+    int (*list)(rk_session *s, const void *arg, int64_t **ids, size_t *n, rk_err *err);
+    const void *arg;
+} export_job;
+
+/* Records the disclosure `e` with the clients `job` lists, audits it, and
+ * writes the data to `out` only after both were committed. */
+static int run_export(rk_session *s, const export_job *job, rk_dbdi_entry *e,
+                      const struct columns *cols, FILE *out, rk_export_result *res, rk_err *err)
+{
+    char *buf = NULL, *conv = NULL;
+    size_t buflen = 0, convlen = 0;
+    FILE *mem = open_memstream(&buf, &buflen);
+    if (!mem)
+        return rk_err_set(err, RK_EFAIL, _("Out of memory."));
+    json_t *root = NULL, *arr = NULL;
+    int64_t *ids = NULL;
+    size_t n = 0;
+    int rc;
+    if ((rc = rk_db_begin(s->db, err)))
+        goto out;
+    /* The list is made inside the transaction: the list, the register
+     * entry and the data are one consistent snapshot. */
+    if ((rc = job->list(s, job->arg, &ids, &n, err)))
+        goto fail;
+    e->count = (int64_t)n;
+    if ((rc = rk_dbdi_insert(s->db, e, ids, n, err)))
+        goto fail;
+    char details[256];
+    snprintf(details, sizeof details, "disclosure=%lld purpose=%s channel=%s format=%s count=%zu",
+             (long long)e->id, e->purpose[0] ? e->purpose : "-", e->channel[0] ? e->channel : "-",
+             e->format, n);
+    if ((rc = rk_audit_append(s->db, s->audit_key, e->ts, s->user, job->action, 0, details,
+                              s->terminal, err)))
+        goto fail;
+
+    if (job->format == RK_EXPORT_JSON) {
+        arr = json_array();
+        root = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "disclosure", (json_int_t)e->id, "generated",
+                         e->ts, "purpose", e->purpose, "channel", e->channel, "recipient",
+                         e->recipient, "legal_basis", e->legal_basis);
+        if (!arr || !root) {
+            rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
+            goto fail;
+        }
+    } else {
+        for (int i = 0; i < cols->n; i++)
+            if (rk_csv_cell_delim(mem, rk_fields[cols->f[i]].name, i == 0, job->delim)) {
+                rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
+                goto fail;
+            }
+        fputs("\r\n", mem);
+    }
+    for (size_t i = 0; i < n; i++) {
+        rk_client *c;
+        if ((rc = rk_dbc_load(s->db, ids[i], &c, err)))
+            goto fail;
+        rc = write_client(s, cols, c, job->format, job->delim, mem, arr);
+        rk_client_free(c);
+        if (rc) {
+            rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
+            goto fail;
+        }
+    }
+    if (root) {
+        json_object_set_new(root, "clients", arr);
+        arr = NULL;
+        if (json_dumpf(root, mem, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 || fputc('\n', mem) == EOF) {
+            rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
+            goto fail;
+        }
+    }
+    if (fflush(mem) != 0) {
+        rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
+        goto fail;
+    }
+    if ((rc = rk_text_encode(buf, buflen, job->encoding, &conv, &convlen, err)))
+        goto fail;
+    if ((rc = rk_db_commit(s->db, err)))
+        goto out;
+    if (res) {
+        res->disclosure_id = e->id;
+        res->count = n;
+    }
+    /* Written only now: an export that is not in the register never leaves. */
+    if (fwrite(conv, 1, convlen, out) != convlen || fflush(out) != 0)
+        rc = rk_err_set(err, RK_EFAIL,
+                        _("The export was recorded as disclosure %lld but could not be written out completely."),
+                        (long long)e->id);
+    goto out;
+fail:
+    rk_db_rollback(s->db);
+out:
+    json_decref(arr);
+    json_decref(root);
+    fclose(mem);
+    free(buf);
+    free(conv);
+    free(ids);
+    return rc;
+}
+
+static int marketing_list(rk_session *s, const void *arg, int64_t **ids, size_t *n, rk_err *err)
+{
+    const rk_export_request *req = arg;
+    return rk_contact_list(s, req->purpose, req->channel, ids, n, err);
+}
 
 int rk_export_marketing(rk_session *s, const rk_export_request *req, FILE *out,
                         rk_export_result *res, rk_err *err)
@@ -192,93 +283,58 @@ int rk_export_marketing(rk_session *s, const rk_export_request *req, FILE *out,
     join_categories(&cols, e.categories, sizeof e.categories);
     join_fields(&cols, e.fields, sizeof e.fields);
     snprintf(e.format, sizeof e.format, "%s", req->format == RK_EXPORT_CSV ? "csv" : "json");
+    export_job job = { .format = req->format, .delim = ',', .encoding = RK_ENC_UTF8,
+                       .action = RK_AUDIT_MARKETING_EXPORTED, .list = marketing_list, .arg = req };
+    return run_export(s, &job, &e, &cols, out, res, err);
+}
 
-    char *buf = NULL;
-    size_t buflen = 0;
-    FILE *mem = open_memstream(&buf, &buflen);
-    if (!mem)
-        return rk_err_set(err, RK_EFAIL, _("Out of memory."));
-    json_t *root = NULL, *arr = NULL;
-    int64_t *ids = NULL;
-    size_t n = 0;
-    int rc;
-    if ((rc = rk_db_begin(s->db, err)))
-        goto out;
-    /* The rule is asked inside the transaction: the list, the register
-     * entry and the data are one consistent snapshot. */
-    if ((rc = rk_contact_list(s, req->purpose, req->channel, &ids, &n, err)))
-        goto fail;
-    e.count = (int64_t)n;
-    if ((rc = rk_dbdi_insert(s->db, &e, ids, n, err)))
-        goto fail;
-    char details[256];
-    snprintf(details, sizeof details, "disclosure=%lld purpose=%s channel=%s format=%s count=%zu",
-             (long long)e.id, e.purpose, e.channel, e.format, n);
-    if ((rc = rk_audit_append(s->db, s->audit_key, e.ts, s->user, RK_AUDIT_MARKETING_EXPORTED, 0,
-                              details, s->terminal, err)))
-        goto fail;
+static int all_clients(rk_session *s, const void *arg, int64_t **ids, size_t *n, rk_err *err)
+{
+    (void)arg;
+    return rk_dbx_client_ids(s->db, ids, n, err);
+}
 
-    if (req->format == RK_EXPORT_JSON) {
-        arr = json_array();
-        root = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "disclosure", (json_int_t)e.id, "generated",
-                         e.ts, "purpose", e.purpose, "channel", e.channel, "recipient", e.recipient,
-                         "legal_basis", e.legal_basis);
-        if (!arr || !root) {
-            rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
-            goto fail;
-        }
-    } else {
-        for (int i = 0; i < cols.n; i++)
-            if (rk_csv_cell(mem, rk_fields[cols.f[i]].name, i == 0)) {
-                rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
-                goto fail;
-            }
-        fputs("\r\n", mem);
-    }
-    for (size_t i = 0; i < n; i++) {
-        rk_client *c;
-        if ((rc = rk_dbc_load(s->db, ids[i], &c, err)))
-            goto fail;
-        rc = write_client(s, &cols, c, req->format, mem, arr);
-        rk_client_free(c);
-        if (rc) {
-            rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
-            goto fail;
-        }
-    }
-    if (root) {
-        json_object_set_new(root, "clients", arr);
-        arr = NULL;
-        if (json_dumpf(root, mem, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 || fputc('\n', mem) == EOF) {
-            rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
-            goto fail;
-        }
-    }
-    if (fflush(mem) != 0) {
-        rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
-        goto fail;
-    }
-    if ((rc = rk_db_commit(s->db, err)))
-        goto out;
-    if (res) {
-        res->disclosure_id = e.id;
-        res->count = n;
-    }
-    /* Written only now: an export that is not in the register never leaves. */
-    if (fwrite(buf, 1, buflen, out) != buflen || fflush(out) != 0)
-        rc = rk_err_set(err, RK_EFAIL,
-                        _("The export was recorded as disclosure %lld but could not be written out completely."),
-                        (long long)e.id);
-    goto out;
-fail:
-    rk_db_rollback(s->db);
-out:
-    json_decref(arr);
-    json_decref(root);
-    fclose(mem);
-    free(buf);
-    free(ids);
-    return rc;
+int rk_export_clients(rk_session *s, const rk_client_export_request *req, FILE *out,
+                      rk_export_result *res, rk_err *err)
+{
+    if (res)
+        memset(res, 0, sizeof *res);
+    if (s->role == RK_ROLE_ADMIN)
+        return rk_err_set(err, RK_EDENIED,
+                          _("Administrators see no client data; export as a client-facing role."));
+    if (req->format != RK_EXPORT_CSV && req->format != RK_EXPORT_JSON)
+        return rk_err_set(err, RK_EUSAGE, _("The export format must be csv or json."));
+    if (req->format == RK_EXPORT_JSON && req->encoding != RK_ENC_UTF8)
+        return rk_err_set(err, RK_EUSAGE, _("JSON is always written in UTF-8."));
+    char delim = req->delimiter ? req->delimiter : ';';
+    if (delim != ';' && delim != ',' && delim != '\t')
+        return rk_err_set(err, RK_EUSAGE, _("The delimiter must be ';', ',' or tab."));
+    const char *recipient = req->recipient && *req->recipient ? req->recipient
+                                                              : RK_DISCLOSURE_RECIPIENT_EXPORT;
+    if (!one_line_ok(recipient, RK_DISCLOSURE_TEXT_MAX))
+        return rk_err_set(err, RK_EUSAGE, _("The recipient must be one line of at most %d bytes."),
+                          RK_DISCLOSURE_TEXT_MAX);
+    rk_policy pol;
+    if (rk_clients_role_policy(s, s->role, &pol, err))
+        return err->code;
+    struct columns cols;
+    pick_columns(&pol, &cols);
+    if (cols.n == 0)
+        return rk_err_set(err, RK_EDENIED, _("Your role may read no client field, so there is nothing to export."));
+
+    rk_dbdi_entry e = { .count = 0 };
+    rk_now_iso(e.ts);
+    snprintf(e.user, sizeof e.user, "%s", s->user);
+    snprintf(e.kind, sizeof e.kind, "client_export");
+    snprintf(e.recipient, sizeof e.recipient, "%s", recipient);
+    snprintf(e.legal_basis, sizeof e.legal_basis, "%s",
+             rk_legal_basis_name(RK_LEGAL_LEGITIMATE_INTEREST));
+    join_categories(&cols, e.categories, sizeof e.categories);
+    join_fields(&cols, e.fields, sizeof e.fields);
+    snprintf(e.format, sizeof e.format, "%s", req->format == RK_EXPORT_CSV ? "csv" : "json");
+    export_job job = { .format = req->format, .delim = delim, .encoding = req->encoding,
+                       .action = RK_AUDIT_CLIENTS_EXPORTED, .list = all_clients, .arg = NULL };
+    return run_export(s, &job, &e, &cols, out, res, err);
 }
 
 /* ---- the register ------------------------------------------------------------------ */

@@ -21,6 +21,8 @@
 #include <stdio.h>
 
 #include "consent.h"
+#include "csv_cell.h"   /* rk_csv_cell: the cells, neutralised */
+#include "textenc.h"
 
 typedef enum rk_export_format { RK_EXPORT_CSV, RK_EXPORT_JSON } rk_export_format;
 
@@ -59,9 +61,24 @@ typedef struct rk_export_result {
 int rk_export_marketing(rk_session *s, const rk_export_request *req, FILE *out,
                         rk_export_result *res, rk_err *err);
 
-/* Writes one CSV cell (with its separator when not first) through libcsv,
- * neutralising formula starts as described above. */
-int rk_csv_cell(FILE *out, const char *value, bool first);
+/* `rekisteri export clients`: every client with the fields the role may
+ * read (any role but admin), CSV or JSON, recorded in the disclosure
+ * register as a "client_export" (legitimate interest) and audited as
+ * clients_exported, like the marketing export. CSV rows use the delimiter
+ * (';' by default, what a Finnish Excel expects) and the encoding asked;
+ * lists are written as rk_dbc_list_text ("mobile +358401234567; work ...")
+ * so that `rekisteri import` reads the file back to the same records. */
+#define RK_DISCLOSURE_RECIPIENT_EXPORT "register export"
+typedef struct rk_client_export_request {
+    rk_export_format format;
+    char        delimiter;         /* 0 = ';' */
+    rk_encoding encoding;          /* CSV only; JSON is UTF-8 */
+    const char *recipient;         /* NULL = RK_DISCLOSURE_RECIPIENT_EXPORT */
+} rk_client_export_request;
+
+int rk_export_clients(rk_session *s, const rk_client_export_request *req, FILE *out,
+                      rk_export_result *res, rk_err *err);
+
 
 typedef struct rk_disclosure {
     int64_t id;

@@ -1,0 +1,1054 @@
+#include "import.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "clients.h"
+#include "csv_cell.h"
+#include "db_clients.h"
+#include "search_fold.h"
+#include "utf8.h"
+
+#define MAX_COLUMNS   256
+
+/* ---- headers ------------------------------------------------------------------ */
+
+static const struct {
+    rk_field field;
+    const char *type;
+    const char *header;
+} header_table[] = {
+#define X(f, t, h) { RK_F_##f, t, h },
+    RK_IMPORT_HEADERS(X)
+#undef X
+};
+
+/* Lower case without spaces and punctuation: "Sähkö-posti " -> "sähköposti". */
+static void header_key(const char *in, char *out, size_t n)
+{
+    size_t o = 0, len = strlen(in);
+    for (size_t i = 0; i < len && o + 5 < n;) {
+        uint32_t cp;
+        size_t k = rk_utf8_decode(in + i, len - i, &cp);
+        if (!k) {
+            i++;
+            continue;
+        }
+        i += k;
+        if (cp == ' ' || cp == '-' || cp == '_' || cp == '.' || cp == '/' || cp == '\t' ||
+            cp == '"' || cp == '\'' || cp == 0xA0 || cp == 0xFEFF)
+            continue;
+        o += (size_t)utf8_enc(cp_lower(cp), out + o);
+    }
+    out[o] = '\0';
+}
+
+int rk_import_header_field(const char *header, const char **list_type)
+{
+    char key[256], k2[256];
+    header_key(header, key, sizeof key);
+    *list_type = NULL;
+    if (!key[0])
+        return -1;
+    for (size_t i = 0; i < RK_ARRAY_LEN(header_table); i++) {
+        header_key(header_table[i].header, k2, sizeof k2);
+        if (strcmp(key, k2) == 0) {
+            *list_type = header_table[i].type;
+            return (int)header_table[i].field;
+        }
+    }
+    for (int f = 0; f < RK_F_COUNT; f++) {
+        header_key(rk_fields[f].name, k2, sizeof k2);
+        if (strcmp(key, k2) == 0)
+            return f;
+        header_key(rk_fields[f].label, k2, sizeof k2);
+        if (strcmp(key, k2) == 0)
+            return f;
+    }
+    return -1;
+}
+
+/* ---- state ---------------------------------------------------------------------- */
+
+typedef struct import_col {
+    int field;              /* -1: not imported */
+    const char *type;       /* phone or e-mail type for the column, or NULL */
+    char header[64];
+} import_col;
+
+/* Henkilötunnus codes seen in the file: open addressing, code -> line. */
+typedef struct hetu_set {
+    char (*code)[RK_HETU_SIZE];
+    size_t *line;
+    size_t cap, n;
+} hetu_set;
+
+typedef struct importer {
+    rk_session *s;
+    rk_policy pol;              /* the importing role's levels */
+    const rk_import_opts *o;
+    rk_import_result *r;
+    rk_err *err;
+    int fatal;                  /* stop: err is set */
+    char file_note[200];        /* the data source note */
+    char today[RK_DATE_ISO_SIZE];
+    bool check_existing;        /* the registry had clients */
+    bool in_tx;
+    /* the row being parsed */
+    size_t cur_line, row_line;
+    bool need_start;
+    char *cells;                /* cell texts, NUL-separated */
+    size_t cells_len, cells_cap;
+    size_t cell_off[MAX_COLUMNS + 1];
+    size_t ncells;
+    bool row_too_wide;
+    size_t overlong_col;        /* 1-based, 0 = none */
+    size_t overlong_len;
+    /* header */
+    bool have_header;
+    import_col col[MAX_COLUMNS];
+    size_t ncols;
+    /* parsing, pulled a line at a time by the client stream */
+    struct csv_parser parser;
+    const char *text, *pos, *end;
+    size_t lines;
+    bool eof;
+    /* checked new clients waiting for the stream, and the one it holds */
+    rk_client **queue;
+    size_t *queue_line;
+    size_t qhead, qlen, qcap;
+    rk_client *current;
+    size_t current_line;
+    bool stopped;               /* the stream was stopped by a bad row */
+    /* existing clients to update after the new ones are in */
+    struct pending_update { int64_t id; rk_client *row; size_t line; } *updates;
+    size_t nupdates, updcap;
+    hetu_set seen;
+} importer;
+
+static size_t hetu_hash(const char *s)
+{
+    size_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* The line where code was seen before, or 0 after adding it. -1 on OOM. */
+static long long hetu_seen(hetu_set *hs, const char *code, size_t line)
+{
+    if (hs->n * 2 >= hs->cap) {
+        size_t cap = hs->cap ? hs->cap * 2 : 4096;
+        char (*c)[RK_HETU_SIZE] = calloc(cap, sizeof *c);
+        size_t *l = calloc(cap, sizeof *l);
+        if (!c || !l) {
+            free(c);
+            free(l);
+            return -1;
+        }
+        for (size_t i = 0; i < hs->cap; i++)
+            if (hs->code[i][0]) {
+                size_t j = hetu_hash(hs->code[i]) & (cap - 1);
+                while (c[j][0])
+                    j = (j + 1) & (cap - 1);
+                memcpy(c[j], hs->code[i], RK_HETU_SIZE);
+                l[j] = hs->line[i];
+            }
+        free(hs->code);
+        free(hs->line);
+        hs->code = c;
+        hs->line = l;
+        hs->cap = cap;
+    }
+    size_t j = hetu_hash(code) & (hs->cap - 1);
+    while (hs->code[j][0]) {
+        if (strcmp(hs->code[j], code) == 0)
+            return (long long)hs->line[j];
+        j = (j + 1) & (hs->cap - 1);
+    }
+    snprintf(hs->code[j], RK_HETU_SIZE, "%s", code);
+    hs->line[j] = line;
+    hs->n++;
+    return 0;
+}
+
+static const char *cell(const importer *im, size_t i)
+{
+    return im->cells + im->cell_off[i];
+}
+
+static int oom(importer *im)
+{
+    im->fatal = rk_err_set(im->err, RK_EFAIL, _("Out of memory."));
+    return im->fatal;
+}
+
+/* ---- rejects ---------------------------------------------------------------------- */
+
+static void write_reject_row(importer *im, const rk_import_reject *rj)
+{
+    FILE *f = im->o->reject_out;
+    if (!f)
+        return;
+    char line[32];
+    snprintf(line, sizeof line, "%zu", rj->line);
+    rk_csv_cell_delim(f, line, true, im->r->delimiter);
+    rk_csv_cell_delim(f, rj->column, false, im->r->delimiter);
+    rk_csv_cell_delim(f, rj->reason, false, im->r->delimiter);
+    for (size_t i = 0; i < im->ncells; i++)
+        rk_csv_cell_delim(f, cell(im, i), false, im->r->delimiter);
+    fputs("\r\n", f);
+}
+
+static void reject(importer *im, size_t line, const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void reject(importer *im, size_t line, const char *column, const char *fmt, ...)
+{
+    rk_import_result *r = im->r;
+    r->rejected++;
+    rk_import_reject one, *rj = &one;
+    if (r->nrejects < RK_IMPORT_REJECTS_KEPT) {
+        rk_import_reject *a = realloc(r->rejects, (r->nrejects + 1) * sizeof *a);
+        if (!a) {
+            oom(im);
+            return;
+        }
+        r->rejects = a;
+        rj = &a[r->nrejects++];
+    }
+    rj->line = line;
+    snprintf(rj->column, sizeof rj->column, "%s", column ? column : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rj->reason, sizeof rj->reason, fmt, ap);
+    va_end(ap);
+    write_reject_row(im, rj);
+}
+
+/* ---- header ------------------------------------------------------------------------ */
+
+static void ignore_column(importer *im, size_t i, const char *why)
+{
+    rk_import_result *r = im->r;
+    rk_import_column *a = realloc(r->ignored, (r->nignored + 1) * sizeof *a);
+    if (!a) {
+        oom(im);
+        return;
+    }
+    r->ignored = a;
+    rk_import_column *c = &a[r->nignored++];
+    c->index = (int)i + 1;
+    snprintf(c->header, sizeof c->header, "%s", im->col[i].header);
+    snprintf(c->why, sizeof c->why, "%s", why);
+    im->col[i].field = -1;
+}
+
+/* The mapping file: "Header = field" or "Header = phones:mobile" or
+ * "Header = -" (leave out), '#' comments. Returns the field for a header
+ * it names, -2 for "-", -1 if the file does not name it. */
+typedef struct map_entry {
+    char key[128];
+    int field;
+    char type[RK_LIST_TYPE_SIZE];
+} map_entry;
+
+static int load_map(importer *im, map_entry **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    FILE *f = fopen(im->o->map_file, "r");
+    if (!f)
+        return im->fatal = rk_err_set(im->err, RK_EFAIL, _("Cannot read the mapping file %s: %s."),
+                                      im->o->map_file, strerror(errno));
+    char buf[512];
+    size_t lineno = 0;
+    while (fgets(buf, sizeof buf, f)) {
+        lineno++;
+        buf[strcspn(buf, "\r\n")] = '\0';
+        char *p = buf;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p || *p == '#')
+            continue;
+        char *eq = strrchr(p, '=');
+        if (!eq) {
+            fclose(f);
+            return im->fatal = rk_err_set(im->err, RK_EUSAGE,
+                                          _("%s, line %zu: write \"Column header = field\"."),
+                                          im->o->map_file, lineno);
+        }
+        *eq = '\0';
+        char *target = eq + 1;
+        while (*target == ' ' || *target == '\t')
+            target++;
+        size_t tl = strlen(target);
+        while (tl && (target[tl - 1] == ' ' || target[tl - 1] == '\t'))
+            target[--tl] = '\0';
+        map_entry e = { .field = -2 };
+        header_key(p, e.key, sizeof e.key);
+        if (strcmp(target, "-") != 0) {
+            char *colon = strchr(target, ':');
+            if (colon) {
+                *colon = '\0';
+                snprintf(e.type, sizeof e.type, "%s", colon + 1);
+            }
+            e.field = rk_field_parse(target);
+            if (e.field < 0 || (colon && e.field != RK_F_PHONES && e.field != RK_F_EMAILS)) {
+                fclose(f);
+                free(*out);
+                *out = NULL;
+                return im->fatal = rk_err_set(im->err, RK_EUSAGE,
+                                              _("%s, line %zu: \"%s\" is not a field (\"rekisteri policy show\" lists them; phones and emails may add :TYPE)."),
+                                              im->o->map_file, lineno, target);
+            }
+        }
+        map_entry *a = realloc(*out, (*n + 1) * sizeof *a);
+        if (!a) {
+            fclose(f);
+            return oom(im);
+        }
+        *out = a;
+        a[(*n)++] = e;
+    }
+    fclose(f);
+    return RK_OK;
+}
+
+static const char *type_in(const rk_choice_list *l, const char *v)
+{
+    for (size_t i = 0; i < l->count; i++)
+        if (strcmp(l->items[i].value, v) == 0)
+            return l->items[i].value;
+    return NULL;
+}
+
+static void take_header(importer *im)
+{
+    if (im->ncells > MAX_COLUMNS) {
+        im->fatal = rk_err_set(im->err, RK_EFAIL, _("The header on line %zu has %zu columns; at most %d are read."),
+                               im->row_line, im->ncells, MAX_COLUMNS);
+        return;
+    }
+    map_entry *map = NULL;
+    size_t nmap = 0;
+    if (im->o->map_file && load_map(im, &map, &nmap))
+        return;
+    im->ncols = im->ncells;
+    for (size_t i = 0; i < im->ncols && !im->fatal; i++) {
+        import_col *c = &im->col[i];
+        snprintf(c->header, sizeof c->header, "%s", cell(im, i));
+        c->type = NULL;
+        c->field = -1;
+        char key[128];
+        header_key(c->header, key, sizeof key);
+        bool mapped = false;
+        for (size_t k = 0; k < nmap; k++)
+            if (strcmp(map[k].key, key) == 0) {
+                mapped = true;
+                c->field = map[k].field;
+                if (map[k].type[0]) {
+                    const rk_choice_list *l = c->field == RK_F_PHONES ? &rk_choices_phone_type
+                                                                      : &rk_choices_email_type;
+                    c->type = type_in(l, map[k].type);
+                    if (!c->type)
+                        im->fatal = rk_err_set(im->err, RK_EUSAGE, _("%s: \"%s\" is not a type of %s."),
+                                               im->o->map_file, map[k].type, rk_fields[c->field].name);
+                }
+            }
+        if (mapped && c->field == -2) {
+            c->field = -1;   /* left out on purpose: nothing to report */
+            continue;
+        }
+        if (!mapped)
+            c->field = rk_import_header_field(c->header, &c->type);
+        if (!c->header[0])
+            ignore_column(im, i, _("the column has no header"));
+        else if (c->field < 0)
+            ignore_column(im, i, _("no field of the register has this name (map it with --map FILE)"));
+        else if (c->field == RK_F_CUSTOMER_NO)
+            ignore_column(im, i, _("the registry assigns customer numbers"));
+        else if (c->field == RK_F_HOUSEHOLD)
+            ignore_column(im, i, _("household links name clients of the other register"));
+        /* As the card: a masked field may be filled on a new client. */
+        else if (im->pol.level[c->field] != RK_LEVEL_WRITE && im->pol.level[c->field] != RK_LEVEL_MASKED)
+            im->fatal = rk_err_set(im->err, RK_EDENIED,
+                                   _("Column %zu (\"%s\") gives %s, which your role may not write; leave it out with --map FILE."),
+                                   i + 1, c->header, _(rk_fields[c->field].label));
+        else
+            for (size_t j = 0; j < i; j++)
+                if (im->col[j].field == c->field && !rk_field_is_list((rk_field)c->field))
+                    im->fatal = rk_err_set(im->err, RK_EFAIL,
+                                           _("Columns %zu (\"%s\") and %zu (\"%s\") both give %s; map one of them with --map FILE."),
+                                           j + 1, im->col[j].header, i + 1, c->header,
+                                           _(rk_fields[c->field].label));
+    }
+    free(map);
+    if (im->fatal)
+        return;
+    static const rk_field required[] = { RK_F_FIRST_NAMES, RK_F_LAST_NAME };
+    for (size_t k = 0; k < RK_ARRAY_LEN(required); k++) {
+        bool found = false;
+        for (size_t i = 0; i < im->ncols; i++)
+            found = found || im->col[i].field == (int)required[k];
+        if (!found) {
+            im->fatal = rk_err_set(im->err, RK_EFAIL,
+                                   _("The header on line %zu has no column for %s (e.g. \"%s\"); the first row must name the columns."),
+                                   im->row_line, _(rk_fields[required[k]].label),
+                                   required[k] == RK_F_LAST_NAME ? "sukunimi" : "etunimi");
+            return;
+        }
+    }
+    im->have_header = true;
+    if (im->o->reject_out) {
+        /* The reject file: where and why, then the row as it was. */
+        static const char *head[] = { N_("line"), N_("column"), N_("reason") };
+        for (size_t i = 0; i < RK_ARRAY_LEN(head); i++)
+            rk_csv_cell_delim(im->o->reject_out, _(head[i]), i == 0, im->r->delimiter);
+        for (size_t i = 0; i < im->ncells; i++)
+            rk_csv_cell_delim(im->o->reject_out, cell(im, i), false, im->r->delimiter);
+        fputs("\r\n", im->o->reject_out);
+    }
+}
+
+/* ---- one row --------------------------------------------------------------------- */
+
+/* "mobile +358401234567; home 09 123" or one bare value per item. */
+static int add_list_items(rk_client *c, const import_col *col, const char *text, rk_err *err)
+{
+    char *copy = strdup(text);
+    if (!copy)
+        return rk_err_set(err, RK_EFAIL, _("Out of memory."));
+    int rc = RK_OK;
+    char *save = NULL;
+    for (char *item = strtok_r(copy, ";\n", &save); item && rc == RK_OK;
+         item = strtok_r(NULL, ";\n", &save)) {
+        while (*item == ' ' || *item == '\t' || *item == '\r')
+            item++;
+        size_t len = strlen(item);
+        while (len && (item[len - 1] == ' ' || item[len - 1] == '\t' || item[len - 1] == '\r'))
+            item[--len] = '\0';
+        if (!*item)
+            continue;
+        char *sp = strchr(item, ' ');
+        char *rest = sp ? sp + 1 : NULL;
+        if (sp)
+            *sp = '\0';
+        switch (rk_fields[col->field].type) {
+        case RK_FT_PHONES:
+            if (rest && type_in(&rk_choices_phone_type, item))
+                rc = rk_client_add_phone(c, item, rest, err);
+            else {
+                if (sp)
+                    *sp = ' ';
+                rc = rk_client_add_phone(c, col->type, item, err);
+            }
+            break;
+        case RK_FT_EMAILS:
+            if (rest && type_in(&rk_choices_email_type, item))
+                rc = rk_client_add_email(c, item, rest, err);
+            else {
+                if (sp)
+                    *sp = ' ';
+                rc = rk_client_add_email(c, col->type, item, err);
+            }
+            break;
+        case RK_FT_SOURCES: {   /* SOURCE DATE [NOTE] */
+            char *date = rest, *note = NULL;
+            if (date && (note = strchr(date, ' ')))
+                *note++ = '\0';
+            rc = rk_client_add_source(c, item, date ? date : "", note, err);
+            break;
+        }
+        case RK_FT_EVENTS: {    /* DATE KIND [TEXT] */
+            char *kind = rest, *text2 = NULL;
+            if (kind && (text2 = strchr(kind, ' ')))
+                *text2++ = '\0';
+            rc = rk_client_add_event(c, item, kind ? kind : "", text2, err);
+            break;
+        }
+        default:
+            rc = rk_err_set(err, RK_EFAIL, _("This column cannot be imported."));
+        }
+    }
+    free(copy);
+    return rc;
+}
+
+/* The header of the column that feeds field f, or its label. */
+static const char *field_column(const importer *im, int f)
+{
+    for (size_t i = 0; i < im->ncols; i++)
+        if (im->col[i].field == f)
+            return im->col[i].header;
+    return f >= 0 && f < RK_F_COUNT ? _(rk_fields[f].label) : "";
+}
+
+/* Appends to the queue (a ring) of checked new clients. */
+static int enqueue(importer *im, rk_client *c, size_t line)
+{
+    if (im->qlen == im->qcap) {
+        size_t cap = im->qcap ? im->qcap * 2 : 16;
+        rk_client **q = malloc(cap * sizeof *q);
+        size_t *l = malloc(cap * sizeof *l);
+        if (!q || !l) {
+            free(q);
+            free(l);
+            return oom(im);
+        }
+        for (size_t i = 0; i < im->qlen; i++) {
+            q[i] = im->queue[(im->qhead + i) % im->qcap];
+            l[i] = im->queue_line[(im->qhead + i) % im->qcap];
+        }
+        free(im->queue);
+        free(im->queue_line);
+        im->queue = q;
+        im->queue_line = l;
+        im->qcap = cap;
+        im->qhead = 0;
+    }
+    size_t at = (im->qhead + im->qlen++) % im->qcap;
+    im->queue[at] = c;
+    im->queue_line[at] = line;
+    return RK_OK;
+}
+
+static rk_client *dequeue(importer *im, size_t *line)
+{
+    if (!im->qlen)
+        return NULL;
+    rk_client *c = im->queue[im->qhead];
+    *line = im->queue_line[im->qhead];
+    im->qhead = (im->qhead + 1) % im->qcap;
+    im->qlen--;
+    return c;
+}
+
+/* An existing client gets the row's non-empty values and its new list items. */
+static int update_existing(importer *im, int64_t id, const rk_client *row, rk_err *err)
+{
+    rk_client *orig = NULL, *ed = NULL;
+    int rc = rk_clients_get(im->s, id, &orig, err);
+    if (rc == RK_OK && !(ed = rk_client_clone(orig)))
+        rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
+    for (int f = 0; rc == RK_OK && f < RK_F_COUNT; f++) {
+        if (!rk_field_is_list((rk_field)f)) {
+            /* The code matched, and the birth date comes from it. */
+            bool key = f == RK_F_HETU || f == RK_F_BIRTH_DATE || f == RK_F_CUSTOMER_NO;
+            if (!key && row->value[f][0] && (!ed->value[f] || strcmp(ed->value[f], row->value[f]) != 0))
+                rk_client_set_raw(ed, (rk_field)f, row->value[f]);
+            continue;
+        }
+        for (size_t i = 0; rc == RK_OK && i < row->nphones && f == RK_F_PHONES; i++) {
+            bool dup = false;
+            for (size_t k = 0; k < ed->nphones; k++)
+                dup = dup || strcmp(ed->phones[k].number, row->phones[i].number) == 0;
+            if (!dup)
+                rc = rk_client_add_phone(ed, row->phones[i].type, row->phones[i].number, err);
+        }
+        for (size_t i = 0; rc == RK_OK && i < row->nemails && f == RK_F_EMAILS; i++) {
+            bool dup = false;
+            for (size_t k = 0; k < ed->nemails; k++)
+                dup = dup || strcmp(ed->emails[k].address, row->emails[i].address) == 0;
+            if (!dup)
+                rc = rk_client_add_email(ed, row->emails[i].type, row->emails[i].address, err);
+        }
+        for (size_t i = 0; rc == RK_OK && i < row->nevents && f == RK_F_EVENTS; i++)
+            rc = rk_client_add_event(ed, row->events[i].date, row->events[i].kind,
+                                     row->events[i].text, err);
+        for (size_t i = 0; rc == RK_OK && i < row->nsources && f == RK_F_SOURCES; i++)
+            rc = rk_client_add_source(ed, row->sources[i].source, row->sources[i].date,
+                                      row->sources[i].note, err);
+    }
+    if (rc == RK_OK)
+        rc = rk_clients_save(im->s, orig, ed, NULL, err);
+    rk_client_free(orig);
+    rk_client_free(ed);
+    return rc;
+}
+
+static void take_row(importer *im)
+{
+    rk_import_result *r = im->r;
+    size_t line = im->row_line;
+    /* Spreadsheets leave rows of empty cells (";;;") below the data, and
+     * empty cells past the last column: neither is data. */
+    bool blank = true;
+    for (size_t i = 0; i < im->ncells && blank; i++)
+        blank = cell(im, i)[0] == '\0';
+    if (blank && !im->overlong_col)
+        return;
+    while (im->ncells > im->ncols && !im->row_too_wide && cell(im, im->ncells - 1)[0] == '\0')
+        im->ncells--;
+    r->read++;
+    if (im->overlong_col) {
+        reject(im, line, im->overlong_col <= im->ncols ? im->col[im->overlong_col - 1].header : "",
+               _("the field is %zu bytes long; at most %d are accepted"), im->overlong_len,
+               RK_CLIENT_TEXT_MAX);
+        return;
+    }
+    if (im->ncells != im->ncols) {
+        reject(im, line, "", _("the row has %zu fields but the header has %zu"),
+               im->row_too_wide ? (size_t)MAX_COLUMNS + 1 : im->ncells, im->ncols);
+        return;
+    }
+    rk_client *c = rk_client_new();
+    if (!c) {
+        oom(im);
+        return;
+    }
+    rk_err e;
+    for (size_t i = 0; i < im->ncols; i++) {
+        const import_col *col = &im->col[i];
+        const char *v = cell(im, i);
+        if (col->field < 0 || !v[0])
+            continue;
+        int rc = rk_field_is_list((rk_field)col->field) ? add_list_items(c, col, v, &e)
+                                                        : rk_client_set(c, (rk_field)col->field, v, &e);
+        if (rc) {
+            reject(im, line, col->header, "%s", e.msg);
+            rk_client_free(c);
+            return;
+        }
+    }
+    if (rk_client_add_source(c, "import", im->today, im->file_note, &e) &&
+        rk_client_add_source(c, "import", im->today, "", &e)) {
+        reject(im, line, "", "%s", e.msg);
+        rk_client_free(c);
+        return;
+    }
+    int bad = -1;
+    if (rk_client_check(c, &bad, &e)) {
+        reject(im, line, field_column(im, bad), "%s", e.msg);
+        rk_client_free(c);
+        return;
+    }
+    const char *hetu = c->value[RK_F_HETU];
+    if (hetu[0]) {
+        long long before = hetu_seen(&im->seen, hetu, line);
+        if (before < 0) {
+            rk_client_free(c);
+            oom(im);
+            return;
+        }
+        if (before > 0) {
+            reject(im, line, field_column(im, RK_F_HETU),
+                   _("the same personal identity code as on line %lld"), before);
+            rk_client_free(c);
+            return;
+        }
+        int64_t id = 0;
+        int rc = im->check_existing ? rk_dbc_by_hetu(im->s->db, hetu, &id, &e) : RK_ENOTFOUND;
+        if (rc == RK_OK) {
+            if (im->o->on_duplicate == RK_IMPORT_DUP_SKIP) {
+                r->skipped++;
+            } else if (im->o->dry_run) {
+                r->updated++;
+            } else {
+                if (im->nupdates == im->updcap) {
+                    size_t cap = im->updcap ? im->updcap * 2 : 64;
+                    struct pending_update *u = realloc(im->updates, cap * sizeof *u);
+                    if (!u) {
+                        rk_client_free(c);
+                        oom(im);
+                        return;
+                    }
+                    im->updates = u;
+                    im->updcap = cap;
+                }
+                im->updates[im->nupdates++] = (struct pending_update){ id, c, line };
+                return;
+            }
+            rk_client_free(c);
+            return;
+        }
+        if (rc != RK_ENOTFOUND) {
+            im->fatal = rk_err_set(im->err, rc, "%s", e.msg);
+            rk_client_free(c);
+            return;
+        }
+    }
+    if (enqueue(im, c, line))
+        rk_client_free(c);
+}
+
+/* ---- libcsv callbacks ----------------------------------------------------------------- */
+
+static void on_field(void *data, size_t len, void *ctx)
+{
+    importer *im = ctx;
+    if (im->fatal)
+        return;
+    if (im->ncells >= MAX_COLUMNS) {
+        im->row_too_wide = true;
+        return;
+    }
+    if (len > RK_CLIENT_TEXT_MAX && !im->overlong_col) {
+        im->overlong_col = im->ncells + 1;
+        im->overlong_len = len;
+        len = 0;
+    }
+    if (im->cells_len + len + 1 > im->cells_cap) {
+        size_t cap = (im->cells_len + len + 1) * 2;
+        char *b = realloc(im->cells, cap);
+        if (!b) {
+            oom(im);
+            return;
+        }
+        im->cells = b;
+        im->cells_cap = cap;
+    }
+    im->cell_off[im->ncells++] = im->cells_len;
+    if (len)
+        memcpy(im->cells + im->cells_len, data, len);
+    im->cells[im->cells_len + len] = '\0';
+    /* Line breaks inside a quoted field are stored as "\n", as the card does. */
+    char *v = im->cells + im->cells_len, *w = v;
+    for (const char *q = v; *q; q++)
+        if (*q != '\r')
+            *w++ = *q;
+        else if (q[1] != '\n')
+            *w++ = '\n';
+    *w = '\0';
+    rk_csv_unneutralise(v);
+    im->cells_len += strlen(im->cells + im->cells_len) + 1;
+}
+
+static void on_row(int terminator, void *ctx)
+{
+    (void)terminator;
+    importer *im = ctx;
+    if (!im->fatal) {
+        if (!im->have_header)
+            take_header(im);
+        else
+            take_row(im);
+    }
+    im->ncells = 0;
+    im->cells_len = 0;
+    im->row_too_wide = false;
+    im->overlong_col = 0;
+    im->need_start = true;
+}
+
+static int is_space(unsigned char c)
+{
+    return c == ' ';
+}
+
+/* ---- the file ------------------------------------------------------------------------------ */
+
+/* The delimiter that occurs most often outside quotes on the first line. */
+static char detect_delimiter(const char *text)
+{
+    size_t semi = 0, comma = 0, tab = 0;
+    bool quoted = false;
+    for (const char *p = text; *p && (quoted || (*p != '\n' && *p != '\r')); p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        else if (!quoted)
+            semi += *p == ';', comma += *p == ',', tab += *p == '\t';
+    }
+    if (tab > semi && tab > comma)
+        return '\t';
+    if (comma > semi)
+        return ',';
+    return ';';
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int read_all(const char *path, unsigned char **buf, size_t *len, rk_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return rk_err_set(err, RK_EFAIL, _("Cannot open %s: %s."), path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return rk_err_set(err, RK_EFAIL, _("%s is not a regular file."), path);
+    }
+    *len = (size_t)st.st_size;
+    *buf = malloc(*len + 1);
+    if (!*buf) {
+        fclose(f);
+        return rk_err_set(err, RK_EFAIL, _("Out of memory reading %s."), path);
+    }
+    if (fread(*buf, 1, *len, f) != *len) {
+        fclose(f);
+        free(*buf);
+        return rk_err_set(err, RK_EFAIL, _("Cannot read %s: %s."), path, strerror(errno));
+    }
+    fclose(f);
+    return RK_OK;
+}
+
+/* The file's name as a data-source note and in the audit details. */
+static void file_note(const char *path, char *out, size_t n, bool audit)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)base; *p && o + 1 < n; p++)
+        out[o++] = *p < 0x20 || *p == 0x7f || *p >= 0x80 || (audit && *p == ' ') ? '_' : (char)*p;
+    out[o] = '\0';
+}
+
+/* Feeds the parser one more line of the file, or finishes it at the end. */
+static void pump(importer *im)
+{
+    if (im->eof)
+        return;
+    size_t total = (size_t)(im->end - im->text);
+    if (im->pos >= im->end || im->fatal) {
+        im->eof = true;
+        if (!im->fatal && csv_fini(&im->parser, on_field, on_row, im) != 0 && !im->fatal)
+            im->fatal = rk_err_set(im->err, RK_EFAIL,
+                                   _("The quoted field that starts on line %zu is never closed: a quote (\") is missing."),
+                                   im->row_line);
+        if (!im->fatal && !im->have_header)
+            im->fatal = rk_err_set(im->err, RK_EFAIL, _("The file is empty: the first row must name the columns."));
+        if (im->o->progress)
+            im->o->progress(im->o->progress_ctx, total, total);
+        return;
+    }
+    const char *nl = memchr(im->pos, '\n', (size_t)(im->end - im->pos));
+    const char *stop = nl ? nl + 1 : im->end;
+    im->cur_line = ++im->lines;
+    if (im->need_start && !(stop - im->pos <= 2 && (*im->pos == '\n' || *im->pos == '\r'))) {
+        im->row_line = im->lines;
+        im->need_start = false;
+    }
+    size_t n = (size_t)(stop - im->pos);
+    if (csv_parse(&im->parser, im->pos, n, on_field, on_row, im) != n && !im->fatal)
+        im->fatal = rk_err_set(im->err, RK_EFAIL,
+                               csv_error(&im->parser) == CSV_EPARSE
+                                   ? _("Line %zu: a quote in the middle of a field, or text after a closing quote; quote the whole field and double the quotes inside it (RFC 4180).")
+                                   : _("Line %zu: out of memory."),
+                               im->lines);
+    im->pos = stop;
+    if (im->o->progress && (im->lines & 0x3fff) == 0)
+        im->o->progress(im->o->progress_ctx, (size_t)(im->pos - im->text), total);
+}
+
+/* The client stream's source: the next checked new client of the file. */
+static int next_client(void *ctx, rk_client **out, rk_err *err)
+{
+    importer *im = ctx;
+    rk_client_free(im->current);
+    im->current = NULL;
+    *out = NULL;
+    for (;;) {
+        if (im->fatal)
+            return rk_err_set(err, im->fatal, "%s", im->err->msg);
+        if (im->r->rejected && !im->o->skip_invalid) {
+            im->stopped = true;   /* all or nothing: stop adding, go on checking */
+            return rk_err_set(err, RK_EFAIL, _("A row is not valid."));
+        }
+        if (im->qlen) {
+            *out = im->current = dequeue(im, &im->current_line);
+            return RK_OK;
+        }
+        if (im->eof)
+            return RK_OK;
+        pump(im);
+    }
+}
+
+/* Checks the rest of the file without adding anything (dry runs, and the
+ * rows after a bad one in all-or-nothing mode). */
+static void check_rest(importer *im)
+{
+    while (!im->fatal && (!im->eof || im->qlen)) {
+        size_t line;
+        rk_client *c = dequeue(im, &line);
+        if (c) {
+            im->r->imported++;   /* would be: the caller zeroes it when refused */
+            rk_client_free(c);
+        } else {
+            pump(im);
+        }
+    }
+}
+
+/* Adds the file's clients in one stream and then updates the duplicates,
+ * inside the caller's outer transaction. */
+static void add_all(importer *im)
+{
+    size_t expected = 0, added = 0;
+    for (const char *p = im->pos; (p = memchr(p, '\n', (size_t)(im->end - p))) != NULL; p++)
+        expected++;
+    rk_err e;
+    int rc = rk_clients_create_stream(im->s, next_client, im, expected, "import", &added, &e);
+    size_t at = im->current_line;
+    rk_client_free(im->current);
+    im->current = NULL;
+    if (rc == RK_OK) {
+        im->r->imported = added;
+    } else if (im->stopped) {
+        check_rest(im);
+        im->r->imported = 0;
+    } else if (!im->fatal) {
+        im->fatal = rk_err_set(im->err, rc, _("Line %zu: %s Nothing was imported."), at, e.msg);
+    }
+    for (size_t i = 0; i < im->nupdates; i++) {
+        struct pending_update *u = &im->updates[i];
+        if (!im->fatal && (im->r->rejected == 0 || im->o->skip_invalid)) {
+            if (update_existing(im, u->id, u->row, &e) == RK_OK)
+                im->r->updated++;
+            else if (!im->fatal)
+                reject(im, u->line, "", "%s", e.msg);
+        }
+        rk_client_free(u->row);
+    }
+    im->nupdates = 0;
+}
+
+static void audit_import(importer *im, const char *path, bool in_tx, const char *outcome)
+{
+    char name[120], details[400];
+    file_note(path, name, sizeof name, true);
+    rk_import_result *r = im->r;
+    snprintf(details, sizeof details,
+             "file=%s result=%s read=%zu imported=%zu updated=%zu skipped=%zu rejected=%zu encoding=%s",
+             name, outcome, r->read, r->imported, r->updated, r->skipped, r->rejected,
+             rk_encoding_label(r->encoding));
+    rk_err e;
+    if (in_tx) {
+        if (rk_audit_append(im->s->db, im->s->audit_key, NULL, im->s->user, RK_AUDIT_CLIENTS_IMPORTED,
+                            0, details, im->s->terminal, &e))
+            im->fatal = rk_err_set(im->err, e.code, "%s", e.msg);
+    } else {
+        rk_session_audit(im->s, RK_AUDIT_CLIENTS_IMPORTED, 0, details, &e);
+    }
+}
+
+int rk_import_file(rk_session *s, const char *path, const rk_import_opts *o,
+                   rk_import_result *r, rk_err *err)
+{
+    memset(r, 0, sizeof *r);
+    double t0 = now_s();
+    if (s->role == RK_ROLE_ADMIN)
+        return rk_err_set(err, RK_EDENIED,
+                          _("Administrators see no client data; import as a role that may add clients."));
+    rk_policy pol;
+    if (rk_clients_policy(s, &pol, err))
+        return err->code;
+    if (pol.level[RK_F_LAST_NAME] < RK_LEVEL_WRITE)
+        return rk_err_set(err, RK_EDENIED, _("Your role may not add clients."));
+    if (pol.level[RK_F_SOURCES] < RK_LEVEL_WRITE)
+        return rk_err_set(err, RK_EDENIED,
+                          _("An import records its file as a data source of every client, which your role may not write; import as the data protection officer."));
+    if (o->delimiter && o->delimiter != ';' && o->delimiter != ',' && o->delimiter != '\t')
+        return rk_err_set(err, RK_EUSAGE, _("The delimiter must be ';', ',' or tab."));
+
+    unsigned char *bytes = NULL;
+    size_t nbytes = 0;
+    if (read_all(path, &bytes, &nbytes, err))
+        return err->code;
+    rk_decoded text;
+    int rc = rk_text_decode(bytes, nbytes, o->encoding, &text, err);
+    free(bytes);
+    if (rc)
+        return rc;
+    r->encoding = text.encoding;
+    r->encoding_detected = text.detected;
+    r->bom = text.bom;
+    r->delimiter = o->delimiter ? o->delimiter : detect_delimiter(text.text);
+    r->delimiter_detected = !o->delimiter;
+
+    importer im = { .s = s, .pol = pol, .o = o, .r = r, .err = err, .text = text.text,
+                    .pos = text.text, .end = text.text + text.len, .need_start = true };
+    file_note(path, im.file_note, sizeof im.file_note, false);
+    char now[32];
+    rk_now_iso(now);
+    snprintf(im.today, sizeof im.today, "%.10s", now);
+    int64_t existing = 0;
+    bool parser_open = csv_init(&im.parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) == 0;
+    if (!parser_open)
+        oom(&im);
+    else if (rk_dbc_count(s->db, &existing, err))
+        im.fatal = err->code;
+    im.check_existing = existing > 0;
+    if (parser_open) {
+        csv_set_delim(&im.parser, (unsigned char)r->delimiter);
+        csv_set_space_func(&im.parser, is_space);
+    }
+
+    /* The header first: a file without the name columns is refused before
+     * anything is locked. */
+    while (!im.fatal && !im.have_header && !im.eof)
+        pump(&im);
+    if (!im.fatal && o->dry_run) {
+        check_rest(&im);
+    } else if (!im.fatal) {
+        if (rk_db_begin_outer(s->db, err))
+            im.fatal = err->code;
+        else {
+            im.in_tx = true;
+            add_all(&im);
+        }
+    }
+
+    const char *outcome = o->dry_run ? "dry_run" : "imported";
+    if (!im.fatal && r->rejected > 0 && !o->skip_invalid) {
+        rk_err_set(err, RK_EFAIL,
+                   o->dry_run ? _("%zu of %zu rows are not valid; the import would be refused.")
+                              : _("%zu of %zu rows are not valid; nothing was imported (fix them, or import the rest with --skip-invalid)."),
+                   r->rejected, r->read);
+        im.fatal = RK_EFAIL;
+        outcome = "refused";
+    }
+    if (!im.fatal && im.in_tx) {
+        audit_import(&im, path, true, outcome);
+        if (!im.fatal && rk_db_commit_outer(s->db, err))
+            im.fatal = err->code;
+        r->committed = !im.fatal;
+    }
+    if (im.fatal) {
+        if (im.in_tx)
+            rk_db_rollback_outer(s->db);
+        if (!o->dry_run) {
+            r->imported = r->updated = 0;
+        }
+        if (strcmp(outcome, "refused") != 0)
+            outcome = "failed";
+    }
+    if (!r->committed)
+        audit_import(&im, path, false, outcome);
+    for (size_t line; im.qlen;)
+        rk_client_free(dequeue(&im, &line));
+    for (size_t i = 0; i < im.nupdates; i++)
+        rk_client_free(im.updates[i].row);
+    rk_client_free(im.current);
+    free(im.queue);
+    free(im.queue_line);
+    free(im.updates);
+    if (parser_open)
+        csv_free(&im.parser);
+    free(im.cells);
+    free(im.seen.code);
+    free(im.seen.line);
+    rk_decoded_free(&text);
+    r->seconds = now_s() - t0;
+    return im.fatal ? (err->code ? err->code : RK_EFAIL) : RK_OK;
+}
+
+void rk_import_result_free(rk_import_result *r)
+{
+    free(r->ignored);
+    free(r->rejects);
+    r->ignored = NULL;
+    r->rejects = NULL;
+    r->nignored = r->nrejects = 0;
+}
