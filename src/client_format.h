@@ -14,6 +14,10 @@ void rk_client_print_text(FILE *out, const rk_client *c);
 /* {"id":..., "version":..., "fields":{...}, "phones":[...], ...}; NULL on
  * out of memory. Hidden fields are absent; masked ones appear masked. */
 json_t *rk_client_to_json(const rk_client *c);
+/* The one date display of the program: "2026-03-02" -> "02.03.2026", a UTC
+ * timestamp "2026-03-02T14:05:00Z" -> local "02.03.2026 16:05"; anything
+ * else as it is. */
+void rk_date_display(const char *iso, char *out, size_t n);
 /* Display form of a stored value: choice labels, dates as dd.mm.yyyy. */
 void rk_client_display_value(const rk_client *c, rk_field f, char *out, size_t n);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db_clients.h"
+#include "db_requests.h"
 #include "search.h"
 
 static int no_admin(rk_session *s, rk_err *err)
@@ -403,6 +404,23 @@ static int write_history(rk_session *s, const rk_client *old_raw, const rk_clien
     return RK_OK;
 }
 
+/* An erased card is a tombstone; a restricted one is the dpo's until the
+ * restriction is lifted (src/rights.h). */
+static int may_change_record(rk_session *s, const rk_client *raw, rk_err *err)
+{
+    rk_dbr_erasure e;
+    int rc = rk_dbr_erasure_get(s->db, raw->id, &e, err);
+    if (rc == RK_OK)
+        return rk_err_set(err, RK_EDENIED, _("This client was erased on %.10s; the card cannot be changed."),
+                          e.erased);
+    if (rc != RK_ENOTFOUND)
+        return rc;
+    if (raw->restricted && s->role != RK_ROLE_DPO)
+        return rk_err_set(err, RK_EDENIED,
+                          _("Processing of this client is restricted (GDPR Art. 18): only the data protection officer may change the card until the restriction is lifted."));
+    return RK_OK;
+}
+
 int rk_clients_save(rk_session *s, const rk_client *original, rk_client *edited,
                     rk_conflict *conflict, rk_err *err)
 {
@@ -451,6 +469,8 @@ int rk_clients_save(rk_session *s, const rk_client *original, rk_client *edited,
         goto fail;
     }
     if ((rc = rk_dbc_load(s->db, original->id, &raw, err)))
+        goto fail;
+    if ((rc = may_change_record(s, raw, err)))
         goto fail;
     if (!(old_raw = rk_client_clone(raw)) || merge(raw, edited, changed)) {
         rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
