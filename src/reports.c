@@ -1,6 +1,9 @@
 #include "reports.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -671,4 +674,79 @@ int rk_report(rk_session *s, rk_report_kind kind, int64_t client_id, rk_report_f
     if (rc)
         return rc;
     return audit_report(s, kind, client_id, format_name(format), err);
+}
+
+/* ---- files for a request ------------------------------------------------ */
+
+static FILE *create_report_file(const char *dir, const rk_request *r, const char *ext, char *path,
+                                size_t n, rk_err *err)
+{
+    snprintf(path, n, "%s/rekisteri-%lld-%s-r%lld.%s", dir, (long long)r->customer_no, r->kind,
+             (long long)r->id, ext);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        rk_err_set(err, RK_EFAIL, _("Cannot create %s: %s."), path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+    }
+    return f;
+}
+
+static void add_written(char *written, size_t n, const char *path)
+{
+    size_t len = strlen(written);
+    snprintf(written + len, n - len, "%s%s", len ? "; " : "", path);
+}
+
+int rk_report_for_request(rk_session *s, int64_t request_id, const char *dir, char *written,
+                          size_t n, rk_err *err)
+{
+    written[0] = '\0';
+    rk_request r;
+    if (rk_request_get(s, request_id, &r, err))
+        return err->code;
+    char p1[1024], p2[1024];
+    FILE *a = NULL, *b = NULL;
+    int rc;
+    if (strcmp(r.kind, rk_request_kind_name(RK_REQ_LOG_DATA)) == 0) {
+        if (!(a = create_report_file(dir, &r, "txt", p1, sizeof p1, err)))
+            return err->code;
+        rc = rk_report(s, RK_REPORT_LOG, r.client_id, RK_REPORT_TEXT, NULL, a, err);
+    } else if (strcmp(r.kind, rk_request_kind_name(RK_REQ_PORTABILITY)) == 0) {
+        if (!(a = create_report_file(dir, &r, "json", p1, sizeof p1, err)))
+            return err->code;
+        if (!(b = create_report_file(dir, &r, "csv", p2, sizeof p2, err))) {
+            fclose(a);
+            unlink(p1);
+            return err->code;
+        }
+        rc = rk_report(s, RK_REPORT_PORTABILITY, r.client_id, RK_REPORT_JSON, NULL, a, err);
+        if (rc == RK_OK)
+            rc = rk_report(s, RK_REPORT_PORTABILITY, r.client_id, RK_REPORT_CSV, NULL, b, err);
+    } else {
+        if (!(a = create_report_file(dir, &r, "txt", p1, sizeof p1, err)))
+            return err->code;
+        if (!(b = create_report_file(dir, &r, "json", p2, sizeof p2, err))) {
+            fclose(a);
+            unlink(p1);
+            return err->code;
+        }
+        rc = rk_report_access(s, r.client_id, a, b, err);
+    }
+    if (fclose(a) && rc == RK_OK)
+        rc = rk_err_set(err, RK_EFAIL, _("Cannot write %s."), p1);
+    if (b && fclose(b) && rc == RK_OK)
+        rc = rk_err_set(err, RK_EFAIL, _("Cannot write %s."), p2);
+    if (rc) {
+        /* Half a report is no report. */
+        unlink(p1);
+        if (b)
+            unlink(p2);
+        return rc;
+    }
+    add_written(written, n, p1);
+    if (b)
+        add_written(written, n, p2);
+    return RK_OK;
 }

@@ -69,6 +69,14 @@ int rk_report(rk_session *s, rk_report_kind kind, int64_t client_id, rk_report_f
 /* The access report as text and JSON in the same run (either may be NULL). */
 int rk_report_access(rk_session *s, int64_t client_id, FILE *text, FILE *json, rk_err *err);
 
+/* The files a request calls for, written into dir (created 0600, never
+ * overwriting): access and every kind but these two -> the access report
+ * as .txt and .json; portability -> .json and .csv; log_data -> the log
+ * report as .txt. Names "rekisteri-CUSTOMERNO-KIND-rREQUEST.EXT". written
+ * gets the paths, "; "-separated. dpo only. */
+int rk_report_for_request(rk_session *s, int64_t request_id, const char *dir, char *written,
+                          size_t n, rk_err *err);
+
 /* The audit rows of the log report (for tests and the dpo's viewer):
  * events about the client with ts >= since (yyyy-mm-dd). *out malloc'd. */
 int rk_report_log_rows(rk_session *s, int64_t client_id, const char *since, rk_audit_row **out,

@@ -107,7 +107,17 @@ typedef struct ui_keyspec {
     X(DUP_OPEN, "duplicate-open", KENTER, KL('o'), true, NC_("fkey", "Open it"), \
       N_("Open the card of the client already in the register; the new card is dropped.")) \
     X(DUP_CREATE, "duplicate-create", KF(2), KL('c'), true, NC_("fkey", "Create"), \
-      N_("Create the new client anyway: it is a different person."))
+      N_("Create the new client anyway: it is a different person."))            \
+    X(DESK, "desk", KF(5), KC('D'), true, NC_("fkey", "Desk"),                  \
+      N_("The data protection officer's desk: open requests by due date, overdue ones marked.")) \
+    X(REQUEST_NEW, "request-new", KF(6), KC('R'), true, NC_("fkey", "Request"), \
+      N_("Register a request of this person (access, erasure, restriction ...) with how the identity was checked.")) \
+    X(REQUEST_REPORT, "request-report", KF(2), KL('r'), true, NC_("fkey", "Report"), \
+      N_("Write the report the selected request calls for to files (access: text and JSON)."))   \
+    X(REQUEST_DECIDE, "request-decide", KF(3), KL('d'), true, NC_("fkey", "Decide"), \
+      N_("Close the selected request with the decision and its reasons."))     \
+    X(CLIENT_ERASE, "client-erase", KF(5), KC('E'), true, NC_("fkey", "Erase"), \
+      N_("Erase this client for good (dpo), after typing the customer number again."))
 
 typedef enum ui_action {
     UI_ACT_NONE = -1,

@@ -64,7 +64,8 @@ static struct {
 
 static const ui_action card_actions[] = {
     UI_ACT_SAVE, UI_ACT_TAB_PREV, UI_ACT_TAB_NEXT, UI_ACT_CARD_CLOSE,
-    UI_ACT_ITEM_ADD, UI_ACT_ITEM_DELETE, UI_ACT_NEXT_FIELD, UI_ACT_PREV_FIELD,
+    UI_ACT_ITEM_ADD, UI_ACT_ITEM_DELETE, UI_ACT_NEXT_FIELD, UI_ACT_PREV_FIELD, UI_ACT_REQUEST_NEW,
+    UI_ACT_CLIENT_ERASE,
 };
 static const ui_action discard_answers[] = { UI_ACT_DISCARD, UI_ACT_KEEP_EDITING };
 static const ui_action conflict_answers[] = { UI_ACT_RELOAD, UI_ACT_REVIEW, UI_ACT_CANCEL };
@@ -811,6 +812,7 @@ static void delete_item(ui *u)
 }
 
 static void open_item_form(ui *u);
+static void card_title(char *out, size_t n);
 
 static void card_action(ui *u, ui_action a)
 {
@@ -845,6 +847,26 @@ static void card_action(ui *u, ui_action a)
         break;
     case UI_ACT_ITEM_DELETE:
         delete_item(u);
+        break;
+    case UI_ACT_REQUEST_NEW:
+        if (st.is_new) {
+            ui_msg_error(u, "%s", _("Save the new client first; then register the request."));
+        } else {
+            char who[512];
+            card_title(who, sizeof who);
+            ui_request_form(u, st.orig->id, who);
+        }
+        break;
+    case UI_ACT_CLIENT_ERASE:
+        if (u->session->role != RK_ROLE_DPO) {
+            ui_msg_error(u, "%s", _("Only the data protection officer erases clients."));
+        } else if (st.is_new || modified()) {
+            ui_msg_error(u, "%s", _("Save or discard the changes on the card first."));
+        } else {
+            char who[512];
+            card_title(who, sizeof who);
+            ui_erase_form(u, st.orig->id, st.orig->value[RK_F_CUSTOMER_NO], who);
+        }
         break;
     default:
         break;
@@ -1181,12 +1203,11 @@ static const char *hint(void)
     }
 }
 
-static void card_draw(ui *u, const ui_rect *r)
+/* "Last, First, customer number N" (sanitised), or "New client". */
+static void card_title(char *out, size_t n)
 {
     const rk_client *o = st.orig;
-    char name[512], buf[512], when[32];
-    if (!o)
-        return;
+    char name[512], buf[512];
     if (st.is_new) {
         snprintf(buf, sizeof buf, "%s", _("New client"));
     } else {
@@ -1199,8 +1220,27 @@ static void card_draw(ui *u, const ui_rect *r)
         else
             snprintf(buf, sizeof buf, "%s", name);
     }
-    rk_sanitize(name, sizeof name, buf, 0);
-    ui_put(r->y, r->x + 2, r->w - 4, name, UI_ST_HEADING);
+    rk_sanitize(out, n, buf, 0);
+}
+
+static void card_draw(ui *u, const ui_rect *r)
+{
+    const rk_client *o = st.orig;
+    char name[512], buf[512], when[32];
+    if (!o)
+        return;
+    card_title(name, sizeof name);
+    /* A restricted record says so in a banner at the right of its name. */
+    int bw = 0;
+    if (o->restricted) {
+        const char *banner = _("! PROCESSING RESTRICTED (GDPR Art. 18): only the dpo may change it");
+        bw = ui_text_width(banner);
+        if (bw > r->w - 4)
+            bw = r->w - 4;
+        ui_put(r->y, r->x + r->w - 2 - bw, bw, banner, UI_ST_WARN);
+        bw += 2;
+    }
+    ui_put(r->y, r->x + 2, r->w - 4 - bw, name, UI_ST_HEADING);
 
     if (st.is_new) {
         snprintf(buf, sizeof buf, "%s", _("Not saved yet"));
@@ -1213,11 +1253,8 @@ static void card_draw(ui *u, const ui_rect *r)
     int used = ui_put(r->y + 1, r->x + 2, r->w - 4, name, UI_ST_DIM);
     /* Status at the right of the same row. */
     char status[256] = "";
-    if (o->restricted)
-        snprintf(status, sizeof status, "%s", _("Processing restricted (GDPR Art. 18)"));
     if (modified())
-        snprintf(status + strlen(status), sizeof status - strlen(status), "%s%s",
-                 status[0] ? "  " : "", _("* unsaved changes"));
+        snprintf(status, sizeof status, "%s", _("* unsaved changes"));
     int sw = ui_text_width(status);
     if (status[0] && r->x + 2 + used + 2 + sw <= r->x + r->w - 2)
         ui_put(r->y + 1, r->x + r->w - 2 - sw, sw, status, UI_ST_WARN);
