@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit_view.h"
 #include "calls.h"
 #include "client_format.h"
 #include "clients.h"
@@ -489,30 +490,6 @@ static void portability_csv(json_t *o, FILE *out)
 
 /* ---- log data ----------------------------------------------------------- */
 
-struct log_ctx {
-    int64_t client_id;
-    const char *since;
-    rk_audit_row *rows;
-    size_t n, cap;
-};
-
-static int log_row(void *ctx, const rk_audit_row *r)
-{
-    struct log_ctx *l = ctx;
-    if (r->client_id != l->client_id || strcmp(r->ts, l->since) < 0)
-        return 0;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        rk_audit_row *p = realloc(l->rows, cap * sizeof *p);
-        if (!p)
-            return RK_EFAIL;
-        l->rows = p;
-        l->cap = cap;
-    }
-    l->rows[l->n++] = *r;
-    return 0;
-}
-
 static int since_date(const char *since, char out[RK_DATE_ISO_SIZE], rk_err *err)
 {
     if (since && *since) {
@@ -532,18 +509,10 @@ int rk_report_log_rows(rk_session *s, int64_t client_id, const char *since, rk_a
     *n = 0;
     if (rk_session_require_role(s, RK_ROLE_DPO, err))
         return err->code;
-    char from[RK_DATE_ISO_SIZE];
-    if (since_date(since, from, err))
+    rk_audit_filter f = { .client_id = client_id };
+    if (since_date(since, f.from, err))
         return err->code;
-    struct log_ctx l = { .client_id = client_id, .since = from };
-    int rc = rk_dba_each(s->db, 1, log_row, &l, err);
-    if (rc) {
-        free(l.rows);
-        return rc == RK_EFAIL && !err->msg[0] ? rk_err_set(err, RK_EFAIL, _("Out of memory.")) : rc;
-    }
-    *out = l.rows;
-    *n = l.n;
-    return RK_OK;
+    return rk_audit_rows(s, &f, 0, out, n, err);
 }
 
 static int log_report(rk_session *s, int64_t id, rk_report_format format, const char *since,

@@ -117,7 +117,15 @@ typedef struct ui_keyspec {
     X(REQUEST_DECIDE, "request-decide", KF(3), KL('d'), true, NC_("fkey", "Decide"), \
       N_("Close the selected request with the decision and its reasons."))     \
     X(CLIENT_ERASE, "client-erase", KF(5), KC('E'), true, NC_("fkey", "Erase"), \
-      N_("Erase this client for good (dpo), after typing the customer number again."))
+      N_("Erase this client for good (dpo), after typing the customer number again.")) \
+    X(AUDIT_LOG, "audit-log", KF(4), KL('a'), true, NC_("fkey", "Audit"),       \
+      N_("The audit log: who did what and when, filtered by user, client, action and date.")) \
+    X(AUDIT_VERIFY, "audit-verify", KF(2), KL('v'), true, NC_("fkey", "Verify"), \
+      N_("Check the whole audit chain: an edited, deleted or reordered row shows here.")) \
+    X(AUDIT_FILTER, "audit-filter", KF(3), KL('f'), true, NC_("fkey", "Filter"), \
+      N_("Choose which events to show: user, customer number, action, dates."))  \
+    X(EVENT_OPEN, "event-open", KENTER, K0, true, NC_("fkey", "Open"),          \
+      N_("Show every field of the selected event."))
 
 typedef enum ui_action {
     UI_ACT_NONE = -1,

@@ -21,7 +21,7 @@ static struct {
 } st;
 
 static const ui_action desk_actions[] = {
-    UI_ACT_REQUEST_REPORT, UI_ACT_REQUEST_DECIDE, UI_ACT_CLIENT_OPEN, UI_ACT_CLOSE,
+    UI_ACT_REQUEST_REPORT, UI_ACT_REQUEST_DECIDE, UI_ACT_CLIENT_OPEN, UI_ACT_AUDIT_LOG, UI_ACT_CLOSE,
 };
 
 static void reload(ui *u)
@@ -94,6 +94,9 @@ static void desk_action(ui *u, ui_action a)
     case UI_ACT_CLIENT_OPEN:
         if ((r = selected(u)))
             ui_card_open(u, r->client_id);
+        break;
+    case UI_ACT_AUDIT_LOG:
+        ui_push(u, &ui_screen_audit);
         break;
     case UI_ACT_CLOSE:
         ui_pop(u);

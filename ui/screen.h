@@ -101,6 +101,7 @@ void ui_card_new(ui *u);
 /* The dpo's desk (requests by due date) and the form registering a
  * request of one client (`who`: how the card names the client). */
 extern const screen_ops ui_screen_dpo;
+extern const screen_ops ui_screen_audit;      /* the dpo's audit log viewer */
 void ui_request_form(ui *u, int64_t client_id, const char *who);
 /* The typed confirmation of an erasure; on success the card closes too. */
 void ui_erase_form(ui *u, int64_t client_id, const char *customer_no, const char *who);

@@ -2,7 +2,8 @@
 # The registered person's rights in the TUI: reception registers an access
 # request on the card (F6); the dpo's desk (F5) lists it with its due date,
 # writes the access report to files (text and JSON, dates dd.mm.yyyy) and
-# closes the request with a decision; a restricted client's card shows the
+# closes the request with a decision; the audit log viewer verifies the
+# chain, filters by user and client and opens an event; a restricted client's card shows the
 # banner; the dpo erases a client from the card after typing the customer
 # number again, and the client is gone from search and from the database.
 source "$(dirname "$0")/lib.sh"
@@ -68,6 +69,30 @@ keys Tab
 type_text "Report handed over at the desk"
 keys F2
 expect "Request 1 closed: granted."
+expect "No open requests."
+
+# The audit log from the desk: verified, filtered by user, one event opened.
+keys a
+expect "events, newest first: all events"
+expect "Data subject request closed"
+keys v
+expect "The audit chain is intact"
+keys f
+expect "Filter the audit log"
+type_text riikka
+keys Tab
+type_text 100001
+keys F2
+expect "events, newest first: riikka, 100001"
+expect "Data subject request registered"
+expect_not "Data subject request closed"
+keys Enter
+expect "Sequence"
+expect "request_added"
+expect "Previous hash"
+keys Escape
+expect "newest first"
+keys Escape
 expect "No open requests."
 keys Escape
 expect "Search:"
