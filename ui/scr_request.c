@@ -2,6 +2,7 @@
  * came, how the identity was checked, and the day it was received (empty =
  * today). The deadline follows from src/requests.h. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "client_format.h"
@@ -15,6 +16,8 @@ static struct {
     char who[512];
     ui_field fields[F_COUNT];
     ui_form form;
+    rk_request *earlier;          /* the person's requests so far */
+    size_t nearlier;
 } st;
 
 static const ui_action request_actions[] = {
@@ -36,12 +39,18 @@ static void request_leave(ui *u)
     (void)u;
     for (int i = 0; i < F_COUNT; i++)
         ui_field_free(&st.fields[i]);
+    free(st.earlier);
     memset(&st, 0, sizeof st);
 }
 
 static void request_enter(ui *u)
 {
     rk_err err;
+    if (rk_requests_list(u->session, st.client_id, false, &st.earlier, &st.nearlier, &err) != RK_OK) {
+        ui_msg_error(u, "%s", err.msg);
+        ui_pop(u);
+        return;
+    }
     if (ui_field_text(&st.fields[F_VERIFIED], N_("Identity verified by"), RK_REQUEST_TEXT_MAX, &err) ||
         ui_field_text(&st.fields[F_RECEIVED], N_("Received (d.m.yyyy)"), 16, &err)) {
         ui_msg_error(u, "%s", err.msg);
@@ -116,8 +125,25 @@ static void request_key(ui *u, const ui_key *k)
 static void request_draw(ui *u, const ui_rect *r)
 {
     ui_put(r->y, r->x + 2, r->w - 4, st.who, UI_ST_HEADING);
-    ui_rect fr = { r->y + 1, r->x, r->h - 1, r->w };
+    /* The person's earlier requests under the form, newest due last. */
+    int list_h = st.nearlier ? (int)st.nearlier + 1 : 0;
+    if (list_h > r->h / 3)
+        list_h = r->h / 3;
+    ui_rect fr = { r->y + 1, r->x, r->h - 1 - list_h, r->w };
     ui_form_draw(&st.form, u, &fr);
+    int y = r->y + r->h - list_h;
+    if (list_h > 0)
+        ui_put(y++, r->x + 2, r->w - 4, _("Requests so far:"), UI_ST_DIM);
+    for (size_t i = st.nearlier > (size_t)(list_h - 1) ? st.nearlier - (size_t)(list_h - 1) : 0;
+         i < st.nearlier && y < r->y + r->h; i++, y++) {
+        const rk_request *q = &st.earlier[i];
+        char rec[32], due[32], line[400];
+        rk_date_display(q->received, rec, sizeof rec);
+        rk_date_display(q->due, due, sizeof due);
+        snprintf(line, sizeof line, _("#%lld %s %s, due %s: %s"), (long long)q->id, rec,
+                 rk_request_kind_label(q->kind), due, rk_request_status_label(q->status));
+        ui_put(y, r->x + 2, r->w - 4, line, UI_ST_NORMAL);
+    }
 }
 
 static const screen_ops request_form = {

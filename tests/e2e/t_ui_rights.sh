@@ -40,6 +40,11 @@ type_text "passport seen at the desk"
 keys F2
 expect "Registered request 1; the answer is due"
 expect "Mäkinen, Anna, customer number 100001"
+keys F6                 # the form lists the person's requests so far
+expect "Requests so far:"
+expect "#1 $TODAY Access to own data (GDPR 15), due"
+keys Escape
+expect "No request registered."
 keys F10
 expect "<<exit 0>>"
 t_tmux kill-session -t t
@@ -88,7 +93,7 @@ expect "Data subject request registered"
 expect_not "Data subject request closed"
 keys Enter
 expect "Sequence"
-expect "request_added"
+expect "Requests register read (requests_read)"
 expect "Previous hash"
 keys Escape
 expect "newest first"
