@@ -49,7 +49,8 @@
     X(CLIENT_UNRESTRICTED, "client_unrestricted", N_("Restriction of processing lifted")) \
     X(RETENTION_REVIEWED, "retention_reviewed", N_("Retention review listed"))       \
     X(AUDIT_READ,       "audit_read",       N_("Audit log read"))                   \
-    X(CALL_NOTE_DELETED, "call_note_deleted", N_("Call note deleted after its keep-until date"))
+    X(CALL_NOTE_DELETED, "call_note_deleted", N_("Call note deleted after its keep-until date")) \
+    X(DISCLOSURE_ADDED, "disclosure_added", N_("Disclosure entered in the register by hand"))
 
 typedef enum rk_audit_action {
 #define X(id, name, desc) RK_AUDIT_##id,

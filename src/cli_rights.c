@@ -11,6 +11,7 @@
 #include "cli_internal.h"
 #include "client_format.h"
 #include "clients.h"
+#include "disclosure.h"
 #include "db_clients.h"
 #include "reports.h"
 #include "requests.h"
@@ -26,6 +27,7 @@ static int cmd_erase(cli_ctx *c);
 static int cmd_restrict(cli_ctx *c);
 static int cmd_unrestrict(cli_ctx *c);
 static int cmd_retention(cli_ctx *c);
+static int cmd_disclosure_add(cli_ctx *c);
 
 static const cli_command commands[] = {
     { .words = "request add", .min_args = 1, .max_args = 1, .opts = AUTH_OPTS,
@@ -71,6 +73,11 @@ static const cli_command commands[] = {
       .synopsis = N_("retention [--apply] [--today DATE]"),
       .help = N_("What the retention rules make due, and why; --apply erases and deletes it and reports counts (dpo)."),
       .options = "apply today=" },
+    { .words = "disclosure add", .min_args = 0, .max_args = 0, .opts = AUTH_OPTS,
+      .login = true, .run = cmd_disclosure_add,
+      .synopsis = N_("disclosure add --client CLIENT ... --recipient TEXT --legal-basis BASIS --purpose TEXT --categories LIST [--note TEXT]"),
+      .help = N_("Enter a disclosure made outside the program in the register (dpo). Bases: consent, legitimate_interest, legal_obligation, contract; categories: identity, contact, protection, business, household, history, billing, sources."),
+      .options = "client=* recipient= legal-basis= purpose= categories= note=" },
 };
 
 const cli_table rk_cli_rights_commands = { commands, RK_ARRAY_LEN(commands) };
@@ -378,5 +385,27 @@ static int cmd_retention(cli_ctx *c)
         return cli_fail(c);
     printf(_("Applied: %zu clients erased, %zu call notes deleted, %zu legal holds ended.\n"),
            counts[RK_RET_NO_CONTACT], counts[RK_RET_CALL_NOTE], counts[RK_RET_HOLD_ENDED]);
+    return RK_OK;
+}
+
+static int cmd_disclosure_add(cli_ctx *c)
+{
+    const char *keys[32];
+    int nk = cli_opt_all(c, "client", keys, (int)RK_ARRAY_LEN(keys));
+    if (nk == 0)
+        return cli_errline(RK_EUSAGE, _("This command needs --client."));
+    int64_t ids[RK_ARRAY_LEN(keys)];
+    for (int i = 0; i < nk; i++)
+        if (client_id(c, keys[i], &ids[i]))
+            return c->err.code;
+    rk_manual_disclosure m = { .recipient = cli_opt(c, "recipient"),
+                               .legal_basis = cli_opt(c, "legal-basis"),
+                               .purpose = cli_opt(c, "purpose"),
+                               .categories = cli_opt(c, "categories"), .client_ids = ids,
+                               .nclients = (size_t)nk, .note = cli_opt(c, "note") };
+    int64_t id;
+    if (rk_disclosure_add_manual(c->session, &m, &id, &c->err))
+        return cli_fail(c);
+    printf(_("Recorded disclosure %lld.\n"), (long long)id);
     return RK_OK;
 }

@@ -50,6 +50,10 @@ want_rc 0 "portability csv" -- rk_as tiina "$DPW" report portability 100001 --fo
 grep -q '"consent:direct_marketing:email","","state","allowed"' "$WORK/out" || fail "csv: $(cat "$WORK/out")"
 want_rc 0 "log" -- rk_as tiina "$DPW" report log 100001 --format csv
 grep -q '"riikka","consent_changed"' "$WORK/out" || fail "log csv: $(cat "$WORK/out")"
+want_rc 0 "manual disclosure" -- rk_as tiina "$DPW" disclosure add --client 100001 --recipient "Perintä Oy" \
+    --legal-basis legitimate_interest --purpose "debt collection" --categories identity,billing
+want_rc 0 "log with disclosure" -- rk_as tiina "$DPW" report log 100001
+grep -q 'to "Perintä Oy", purpose debt collection' "$WORK/out" || fail "log lacks the disclosure: $(cat "$WORK/out")"
 want_rc 2 "since on access" -- rk_as tiina "$DPW" report access 100001 --since 1.1.2026
 want_rc 4 "reception report" -- rk_as riikka "$RPW" report access 100001
 

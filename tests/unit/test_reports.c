@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "client_format.h"
+#include "disclosure.h"
 #include "reports.h"
 
 static char *run_access(rk_session *s, int64_t id, json_t **json)
@@ -138,6 +139,16 @@ START_TEST(log_report_matches_audit_chain)
     ck_assert_int_eq(rk_clients_get(rec, id, &c, &err), RK_OK);   /* a view by reception */
     rk_client_free(c);
 
+    /* A disclosure made outside the program, entered by hand. */
+    rk_manual_disclosure m = { .recipient = "Perintä Oy", .legal_basis = "legitimate_interest",
+                               .purpose = "debt collection", .categories = "identity,billing",
+                               .client_ids = &id, .nclients = 1, .note = "invoice 12" };
+    int64_t did;
+    ck_assert_int_eq(rk_disclosure_add_manual(rec, &m, &did, &err), RK_EDENIED);
+    m.categories = "identity,nosuch";
+    ck_assert_int_eq(rk_disclosure_add_manual(dpo, &m, &did, &err), RK_EUSAGE);
+    m.categories = "identity,billing";
+    ck_assert_msg(rk_disclosure_add_manual(dpo, &m, &did, &err) == RK_OK, "%s", err.msg);
     int64_t last = rights_count(dpo, "SELECT max(seq) FROM audit", 0);
     char *out = run_report(dpo, RK_REPORT_LOG, id, RK_REPORT_JSON, NULL, RK_OK);
     json_error_t je;
@@ -167,6 +178,10 @@ START_TEST(log_report_matches_audit_chain)
     ck_assert(reception_seen);
     ck_assert_uint_gt(i, 5);
     ck_assert_uint_eq(json_array_size(events), i);
+    json_t *dis = json_object_get(js, "disclosures");
+    ck_assert_uint_eq(json_array_size(dis), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(dis, 0), "kind")), "manual");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(dis, 0), "recipient")), "Perintä Oy");
     json_decref(js);
     free(out);
     int64_t rows, bad;
