@@ -125,7 +125,11 @@ typedef struct ui_keyspec {
     X(AUDIT_FILTER, "audit-filter", KF(3), KL('f'), true, NC_("fkey", "Filter"), \
       N_("Choose which events to show: user, customer number, action, dates."))  \
     X(EVENT_OPEN, "event-open", KENTER, K0, true, NC_("fkey", "Open"),          \
-      N_("Show every field of the selected event."))
+      N_("Show every field of the selected event."))                           \
+    X(RETENTION, "retention", KF(6), KL('t'), true, NC_("fkey", "Retention"),   \
+      N_("What the retention rules make due today, and why."))                 \
+    X(RETENTION_APPLY, "retention-apply", KF(2), KL('x'), true, NC_("fkey", "Apply"), \
+      N_("Erase and delete everything the review lists, after a confirmation."))
 
 typedef enum ui_action {
     UI_ACT_NONE = -1,

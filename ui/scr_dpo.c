@@ -11,6 +11,7 @@
 #include "listview.h"
 #include "reports.h"
 #include "requests.h"
+#include "rights.h"
 #include "sanitize.h"
 
 static struct {
@@ -21,7 +22,8 @@ static struct {
 } st;
 
 static const ui_action desk_actions[] = {
-    UI_ACT_REQUEST_REPORT, UI_ACT_REQUEST_DECIDE, UI_ACT_CLIENT_OPEN, UI_ACT_AUDIT_LOG, UI_ACT_CLOSE,
+    UI_ACT_REQUEST_REPORT, UI_ACT_REQUEST_DECIDE, UI_ACT_CLIENT_OPEN, UI_ACT_AUDIT_LOG, UI_ACT_RETENTION,
+    UI_ACT_CLOSE,
 };
 
 static void reload(ui *u)
@@ -78,6 +80,7 @@ static void write_report(ui *u, const rk_request *r)
 }
 
 static void open_decide(ui *u, int64_t id);
+static const screen_ops retention_screen;
 
 static void desk_action(ui *u, ui_action a)
 {
@@ -97,6 +100,9 @@ static void desk_action(ui *u, ui_action a)
         break;
     case UI_ACT_AUDIT_LOG:
         ui_push(u, &ui_screen_audit);
+        break;
+    case UI_ACT_RETENTION:
+        ui_push(u, &retention_screen);
         break;
     case UI_ACT_CLOSE:
         ui_pop(u);
@@ -284,3 +290,113 @@ static void open_decide(ui *u, int64_t id)
     dc.id = id;
     ui_push(u, &decide_form);
 }
+
+/* ---- the retention review ------------------------------------------------ */
+
+static struct {
+    rk_retention_item *items;
+    size_t n;
+    ui_listview lv;
+} rv;
+
+static const ui_action retention_actions[] = { UI_ACT_RETENTION_APPLY, UI_ACT_CLOSE };
+
+static void retention_reload(ui *u)
+{
+    free(rv.items);
+    rv.items = NULL;
+    rv.n = 0;
+    rk_err err;
+    if (rk_retention_review(u->session, NULL, &rv.items, &rv.n, &err) != RK_OK)
+        ui_msg_error(u, "%s", err.msg);
+    ui_list_set_count(&rv.lv, rv.n);
+}
+
+static void retention_enter(ui *u)
+{
+    memset(&rv, 0, sizeof rv);
+    retention_reload(u);
+}
+
+static void retention_leave(ui *u)
+{
+    (void)u;
+    free(rv.items);
+    memset(&rv, 0, sizeof rv);
+}
+
+static void do_apply(ui *u, const char *arg)
+{
+    (void)arg;
+    size_t counts[RK_RET_COUNT];
+    rk_err err;
+    if (rk_retention_apply(u->session, NULL, counts, &err) != RK_OK) {
+        ui_msg_error(u, "%s", err.msg);
+        return;
+    }
+    ui_msg_info(u, _("Applied: %zu clients erased, %zu call notes deleted, %zu legal holds ended."),
+                counts[RK_RET_NO_CONTACT], counts[RK_RET_CALL_NOTE], counts[RK_RET_HOLD_ENDED]);
+}
+
+static void retention_action(ui *u, ui_action a)
+{
+    if (a == UI_ACT_CLOSE) {
+        ui_pop(u);
+    } else if (a == UI_ACT_RETENTION_APPLY) {
+        if (rv.n == 0) {
+            ui_msg_info(u, "%s", _("Nothing is due."));
+            return;
+        }
+        char q[256];
+        snprintf(q, sizeof q, _("Erase and delete the %zu items listed? This cannot be undone."), rv.n);
+        ui_confirm(u, q, do_apply, NULL);
+    }
+}
+
+static void retention_key(ui *u, const ui_key *k)
+{
+    (void)u;
+    ui_list_key(&rv.lv, k);
+}
+
+static void retention_row(void *ctx, size_t i, int y, int x, int w, bool sel)
+{
+    (void)ctx;
+    const rk_retention_item *it = &rv.items[i];
+    ui_style s = sel ? UI_ST_SELECTED : UI_ST_NORMAL;
+    char line[400], date[40];
+    rk_date_display(it->date, date, sizeof date);
+    snprintf(line, sizeof line, "%-9lld %-16s %s", (long long)it->customer_no, date,
+             rk_retention_kind_label(it->kind));
+    ui_put_cell(y, x, w, "", s);
+    ui_put(y, x + 1, w - 2, line, s);
+}
+
+static void retention_draw(ui *u, const ui_rect *r)
+{
+    (void)u;
+    char head[200];
+    snprintf(head, sizeof head, _("%zu items due under the retention rules"), rv.n);
+    ui_put(r->y, r->x + 2, r->w - 4, head, UI_ST_HEADING);
+    snprintf(head, sizeof head, " %-9s %-16s %s", _("Customer"), _("Date"), _("Why"));
+    ui_put(r->y + 1, r->x + 1, r->w - 2, head, UI_ST_DIM);
+    ui_rect lr = { r->y + 2, r->x, r->h - 2, r->w };
+    if (rv.n == 0)
+        ui_put(lr.y, lr.x + 2, lr.w - 4, _("Nothing is due."), UI_ST_DIM);
+    else
+        ui_list_draw(&rv.lv, &lr, retention_row, NULL, true);
+}
+
+static const screen_ops retention_screen = {
+    .name = "retention",
+    .title = N_("Retention review"),
+    .actions = retention_actions,
+    .n_actions = RK_ARRAY_LEN(retention_actions),
+    .globals = UI_G_HELP | UI_G_LOCK | UI_G_QUIT,
+    .enter = retention_enter,
+    .resume = retention_reload,
+    .leave = retention_leave,
+    .draw = retention_draw,
+    .action = retention_action,
+    .key = retention_key,
+};

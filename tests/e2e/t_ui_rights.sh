@@ -3,7 +3,8 @@
 # request on the card (F6); the dpo's desk (F5) lists it with its due date,
 # writes the access report to files (text and JSON, dates dd.mm.yyyy) and
 # closes the request with a decision; the audit log viewer verifies the
-# chain, filters by user and client and opens an event; a restricted client's card shows the
+# chain, filters by user and client and opens an event; the retention
+# review lists an expired call note and deletes it after a confirmation; a restricted client's card shows the
 # banner; the dpo erases a client from the card after typing the customer
 # number again, and the client is gone from search and from the database.
 source "$(dirname "$0")/lib.sh"
@@ -20,6 +21,9 @@ rk_dpo client add --set first_names=Pekka --set last_name=Virtanen --set hetu=01
     >/dev/null || fail "client add Pekka"
 rk_dpo client add --set first_names=Liisa --set last_name=Poistettava --set hetu=020285-902X \
     --add emails=personal:liisa.poistettava@example.com >/dev/null || fail "client add Liisa"
+rk_dpo calls add 100002 --number 0401112223 --direction in --purpose verify --duration 30 \
+    --summary "Vanha puhelu" --at 2020-01-01T10:00:00Z --keep-until 1.6.2020 >/dev/null ||
+    fail "old call note"
 REPORTS="$WORK/reports"
 mkdir -m 700 "$REPORTS"
 TODAY=$(date +%d.%m.%Y)
@@ -97,6 +101,18 @@ expect "Requests register read (requests_read)"
 expect "Previous hash"
 keys Escape
 expect "newest first"
+keys Escape
+expect "No open requests."
+
+# The retention review: an old call note is due; applied after a yes.
+keys t
+expect "1 items due under the retention rules"
+expect "100002    01.06.2020       call note past its keep-until date"
+keys x
+expect "Erase and delete the 1 items listed?"
+keys Enter
+expect "Applied: 0 clients erased, 1 call notes deleted, 0 legal holds ended."
+expect "Nothing is due."
 keys Escape
 expect "No open requests."
 keys Escape
