@@ -21,7 +21,7 @@ static const char *const full_values[] = {
     "Aino Marjatta", "Erasedtestilä", "131052-308T", "Kuusitie 17 B 9", "Kuusamo",
     "+358401234567", "aino.erased@example.com", "Rajatieto Oy", "Kalastus ja sienestys",
     "Kertoi allergiasta", "Laskutuskatu 5", "003712345678", "Soitti hinnastosta",
-    "Lomakkeen huomautus", "Muutettu nimi", "Tapahtumateksti",
+    "Lomakkeen huomautus", "Muutettu nimi", "Tapahtumateksti", "Lomakkeelta",
 };
 
 static int64_t rights_client(rk_session *dpo, bool billing)

@@ -83,19 +83,30 @@ START_TEST(erasure_leaves_no_trace)
 {
     rk_session *dpo = fix_login("dpo");
     int64_t id = rights_client(dpo, false);
-    int64_t other = rights_count(dpo, "SELECT count(*) FROM clients", 0);
-    ck_assert_int_eq(other, 1);
+    /* A household member links to the person; the link goes both ways out. */
+    rk_client *c;
+    rk_err err;
+    int64_t existing;
+    ck_assert_int_eq(rk_clients_blank(dpo, &c, &err), RK_OK);
+    ck_assert_int_eq(rk_client_set(c, RK_F_FIRST_NAMES, "Toivo", &err), RK_OK);
+    ck_assert_int_eq(rk_client_set(c, RK_F_LAST_NAME, "Talonmies", &err), RK_OK);
+    ck_assert_int_eq(rk_client_add_household(c, id, "spouse", &err), RK_OK);
+    ck_assert_msg(rk_clients_create(dpo, c, &existing, &err) == RK_OK, "%s", err.msg);
+    int64_t other = c->id;
+    rk_client_free(c);
+    ck_assert_int_eq(rights_count(dpo, "SELECT count(*) FROM client_household WHERE other_id = ?", id), 1);
     assert_trace(dpo, true, false);
     int64_t consents = rights_count(dpo, "SELECT count(*) FROM consent_events WHERE client_id = ?", id);
     rk_session *rec = fix_login("reception");
     int64_t audit_before = rights_count(dpo, "SELECT count(*) FROM audit", 0);
 
     rk_erase_result res;
-    rk_err err;
     ck_assert_int_eq(rk_client_erase(rec, id, 0, NULL, &res, &err), RK_EDENIED);
     ck_assert_msg(rk_client_erase(dpo, id, 0, NULL, &res, &err) == RK_OK, "%s", err.msg);
     ck_assert(!res.held);
     assert_trace(dpo, false, false);
+    ck_assert_int_eq(rights_count(dpo, "SELECT count(*) FROM client_household WHERE other_id = ?1 OR client_id = ?1", id), 0);
+    ck_assert_int_eq(rights_count(dpo, "SELECT count(*) FROM clients WHERE id = ? AND last_name = 'Talonmies'", other), 1);
 
     /* The ledger keeps who recorded what (without the note); the audit chain
      * only grew and still verifies. */
