@@ -108,17 +108,17 @@ typedef struct ui_keyspec {
       N_("Open the card of the client already in the register; the new card is dropped.")) \
     X(DUP_CREATE, "duplicate-create", KF(2), KL('c'), true, NC_("fkey", "Create"), \
       N_("Create the new client anyway: it is a different person."))            \
-    X(DESK, "desk", KF(5), KC('D'), true, NC_("fkey", "Desk"),                  \
+    X(DESK, "desk", KF(5), KC('D'), false, NC_("fkey", "Desk"),                  \
       N_("The data protection officer's desk: open requests by due date, overdue ones marked.")) \
-    X(REQUEST_NEW, "request-new", KF(6), KC('R'), true, NC_("fkey", "Request"), \
+    X(REQUEST_NEW, "request-new", KF(6), KC('R'), false, NC_("fkey", "Request"), \
       N_("Register a request of this person (access, erasure, restriction ...) with how the identity was checked.")) \
     X(REQUEST_REPORT, "request-report", KF(2), KL('r'), true, NC_("fkey", "Report"), \
       N_("Write the report the selected request calls for to files (access: text and JSON)."))   \
     X(REQUEST_DECIDE, "request-decide", KF(3), KL('d'), true, NC_("fkey", "Decide"), \
       N_("Close the selected request with the decision and its reasons."))     \
-    X(CLIENT_ERASE, "client-erase", KF(5), KC('E'), true, NC_("fkey", "Erase"), \
+    X(CLIENT_ERASE, "client-erase", KF(5), KC('E'), false, NC_("fkey", "Erase"), \
       N_("Erase this client for good (dpo), after typing the customer number again.")) \
-    X(AUDIT_LOG, "audit-log", KF(4), KL('a'), true, NC_("fkey", "Audit"),       \
+    X(AUDIT_LOG, "audit-log", KF(4), KL('a'), false, NC_("fkey", "Audit"),       \
       N_("The audit log: who did what and when, filtered by user, client, action and date.")) \
     X(AUDIT_VERIFY, "audit-verify", KF(2), KL('v'), true, NC_("fkey", "Verify"), \
       N_("Check the whole audit chain: an edited, deleted or reordered row shows here.")) \
@@ -126,7 +126,7 @@ typedef struct ui_keyspec {
       N_("Choose which events to show: user, customer number, action, dates."))  \
     X(EVENT_OPEN, "event-open", KENTER, K0, true, NC_("fkey", "Open"),          \
       N_("Show every field of the selected event."))                           \
-    X(RETENTION, "retention", KF(6), KL('t'), true, NC_("fkey", "Retention"),   \
+    X(RETENTION, "retention", KF(6), KL('t'), false, NC_("fkey", "Retention"),   \
       N_("What the retention rules make due today, and why."))                 \
     X(RETENTION_APPLY, "retention-apply", KF(2), KL('x'), true, NC_("fkey", "Apply"), \
       N_("Erase and delete everything the review lists, after a confirmation."))

@@ -159,11 +159,17 @@ static void desk_draw(ui *u, const ui_rect *r)
     snprintf(head, sizeof head, "   %-*s %-*s %-*s %-*s %s", COL_DATE, _("Due"), COL_NO, _("No."),
              COL_CUST, _("Customer"), COL_DATE, _("Received"), _("Request"));
     ui_put(r->y + 1, r->x + 1, r->w - 2, head, UI_ST_DIM);
-    ui_rect lr = { r->y + 2, r->x, r->h - 2, r->w };
+    ui_rect lr = { r->y + 2, r->x, r->h - 3, r->w };
     if (st.n == 0)
         ui_put(lr.y, lr.x + 2, lr.w - 4, _("No open requests."), UI_ST_DIM);
     else
         ui_list_draw(&st.lv, &lr, draw_row, NULL, true);
+    /* The desk's other views, whose keys the bar has no room for. */
+    char audit[64], retention[64];
+    ui_action_keys_label(UI_ACT_AUDIT_LOG, audit, sizeof audit);
+    ui_action_keys_label(UI_ACT_RETENTION, retention, sizeof retention);
+    snprintf(head, sizeof head, _("%s: audit log.  %s: retention review."), audit, retention);
+    ui_put(r->y + r->h - 1, r->x + 2, r->w - 4, head, UI_ST_DIM);
 }
 
 const screen_ops ui_screen_dpo = {
