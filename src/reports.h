@@ -33,7 +33,11 @@
  *
  * LOG (log data): the audit events about the person (who, when, what) and
  * the disclosures that named the person, since a date (default: two years
- * back). Text, JSON or CSV. */
+ * back). Text, JSON or CSV. The staff's usernames are in it for the dpo;
+ * whether to hand them to the person is the dpo's decision (the CJEU,
+ * C-579/21, 22.6.2023: the person is entitled to the dates and purposes of
+ * consultations, the employees' identities only when needed to verify
+ * lawfulness). */
 #ifndef RK_REPORTS_H
 #define RK_REPORTS_H
 
