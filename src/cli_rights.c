@@ -12,7 +12,6 @@
 #include "client_format.h"
 #include "clients.h"
 #include "disclosure.h"
-#include "db_clients.h"
 #include "reports.h"
 #include "requests.h"
 #include "rights.h"
@@ -313,27 +312,21 @@ static int cmd_erase(cli_ctx *c)
     const char *rq = cli_opt(c, "request");
     if (rq && number_arg(rq, &request))
         return usage_msg(_("--request must be the number of a request"), rq);
-    rk_client_summary sum;
-    if (rk_dbc_summary(c->session->db, id, &sum, &c->err))
-        return cli_fail(c);
-    char expected[24], typed[64];
-    snprintf(expected, sizeof expected, "%lld", (long long)sum.customer_no);
+    char typed[64];
     const char *confirm = cli_opt(c, "confirm");
     if (!confirm) {
-        fprintf(stderr, _("Erasing customer %s cannot be undone. Type the customer number again: "),
-                expected);
+        fprintf(stderr, _("Erasing client %s cannot be undone. Type the customer number again: "),
+                c->args[0]);
         fflush(stderr);
         if (!fgets(typed, sizeof typed, stdin))
             typed[0] = '\0';
         typed[strcspn(typed, "\r\n")] = '\0';
         confirm = typed;
     }
-    if (strcmp(confirm, expected) != 0)
-        return cli_errline(RK_EUSAGE, _("The customer number typed does not match; nothing was erased."));
     rk_erase_result res;
-    if (rk_client_erase(c->session, id, request, NULL, &res, &c->err))
+    if (rk_client_erase(c->session, id, confirm, request, NULL, &res, &c->err))
         return cli_fail(c);
-    printf(_("Erased customer %s.\n"), expected);
+    printf(_("Erased customer %s.\n"), confirm);
     if (res.held) {
         char until[32];
         rk_date_display(res.hold_until, until, sizeof until);

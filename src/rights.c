@@ -124,11 +124,19 @@ out:
     return rc;
 }
 
-int rk_client_erase(rk_session *s, int64_t client_id, int64_t request_id, const char *today,
-                    rk_erase_result *res, rk_err *err)
+int rk_client_erase(rk_session *s, int64_t client_id, const char *confirm, int64_t request_id,
+                    const char *today, rk_erase_result *res, rk_err *err)
 {
     if (rk_session_require_role(s, RK_ROLE_DPO, err))
         return err->code;
+    rk_client_summary sum;
+    if (rk_dbc_summary(s->db, client_id, &sum, err))
+        return err->code;
+    char expected[24];
+    snprintf(expected, sizeof expected, "%lld", (long long)sum.customer_no);
+    if (!confirm || strcmp(confirm, expected) != 0)
+        return rk_err_set(err, RK_EUSAGE,
+                          _("The customer number typed does not match; nothing was erased."));
     char day[RK_DATE_ISO_SIZE], reason[64];
     if (!today)
         today = rk_today(day);

@@ -50,10 +50,12 @@ typedef struct rk_erase_result {
     char hold_until[RK_DATE_ISO_SIZE];
 } rk_erase_result;
 
-/* Erases a client (dpo). request_id: the erasure request it answers, 0 =
- * none. today NULL = rk_today. RK_ECONFLICT if already erased. */
-int rk_client_erase(rk_session *s, int64_t client_id, int64_t request_id, const char *today,
-                    rk_erase_result *res, rk_err *err);
+/* Erases a client (dpo). confirm: the customer number as the user typed
+ * it again; anything else is RK_EUSAGE and nothing is erased. request_id:
+ * the erasure request it answers, 0 = none. today NULL = rk_today.
+ * RK_ECONFLICT if already erased. */
+int rk_client_erase(rk_session *s, int64_t client_id, const char *confirm, int64_t request_id,
+                    const char *today, rk_erase_result *res, rk_err *err);
 /* RK_OK with *out filled, or RK_ENOTFOUND (not erased). Any role but admin. */
 int rk_client_erasure(rk_session *s, int64_t client_id, rk_dbr_erasure *out, rk_err *err);
 

@@ -41,13 +41,11 @@ static void erase_save(ui *u)
 {
     char typed[32];
     ui_form_clear_errors(&st.form);
-    if (!ui_field_get(&st.field, typed, sizeof typed) || strcmp(typed, st.customer_no) != 0) {
-        ui_field_error(&st.field, _("This is not the customer number of the card; nothing was erased."));
-        return;
-    }
+    if (!ui_field_get(&st.field, typed, sizeof typed))
+        typed[0] = '\0';
     rk_erase_result res;
     rk_err err;
-    if (rk_client_erase(u->session, st.client_id, 0, NULL, &res, &err) != RK_OK) {
+    if (rk_client_erase(u->session, st.client_id, typed, 0, NULL, &res, &err) != RK_OK) {
         ui_field_error(&st.field, err.msg);
         return;
     }

@@ -101,8 +101,11 @@ START_TEST(erasure_leaves_no_trace)
     int64_t audit_before = rights_count(dpo, "SELECT count(*) FROM audit", 0);
 
     rk_erase_result res;
-    ck_assert_int_eq(rk_client_erase(rec, id, 0, NULL, &res, &err), RK_EDENIED);
-    ck_assert_msg(rk_client_erase(dpo, id, 0, NULL, &res, &err) == RK_OK, "%s", err.msg);
+    ck_assert_int_eq(rk_client_erase(rec, id, "100001", 0, NULL, &res, &err), RK_EDENIED);
+    ck_assert_int_eq(rk_client_erase(dpo, id, "100002", 0, NULL, &res, &err), RK_EUSAGE);
+    ck_assert_int_eq(rk_client_erase(dpo, id, NULL, 0, NULL, &res, &err), RK_EUSAGE);
+    ck_assert_int_eq(rights_count(dpo, "SELECT count(*) FROM erasures", 0), 0);
+    ck_assert_msg(rk_client_erase(dpo, id, "100001", 0, NULL, &res, &err) == RK_OK, "%s", err.msg);
     ck_assert(!res.held);
     assert_trace(dpo, false, false);
     ck_assert_int_eq(rights_count(dpo, "SELECT count(*) FROM client_household WHERE other_id = ?1 OR client_id = ?1", id), 0);
@@ -134,7 +137,7 @@ START_TEST(erasure_leaves_no_trace)
     ck_assert_int_eq(rk_clients_save(dpo, orig, ed, NULL, &err), RK_EDENIED);
     rk_client_free(orig);
     rk_client_free(ed);
-    ck_assert_int_eq(rk_client_erase(dpo, id, 0, NULL, &res, &err), RK_ECONFLICT);
+    ck_assert_int_eq(rk_client_erase(dpo, id, "100001", 0, NULL, &res, &err), RK_ECONFLICT);
     /* The ledger's note can be blanked only for an erased client. */
     ck_assert_int_ne(sqlite3_exec(rk_db_handle(dpo->db), "UPDATE consent_events SET state = 'denied'", NULL, NULL, NULL), SQLITE_OK);
     rk_session_logout(rec);
@@ -152,7 +155,7 @@ START_TEST(legal_hold_kept_then_deleted)
     rk_err err;
     ck_assert_int_eq(rk_request_add(dpo, &in, "2026-06-01", &req, &err), RK_OK);
     rk_erase_result res;
-    ck_assert_msg(rk_client_erase(dpo, id, req, "2026-06-01", &res, &err) == RK_OK, "%s", err.msg);
+    ck_assert_msg(rk_client_erase(dpo, id, "100001", req, "2026-06-01", &res, &err) == RK_OK, "%s", err.msg);
     ck_assert(res.held);
     ck_assert_str_eq(res.hold_until, "2032-12-31");   /* 31.12.2026 + 72 months */
     assert_trace(dpo, false, true);
