@@ -164,3 +164,32 @@ fuzz:
 fuzz-smoke:
 	tests/fuzz/run --seconds 5 --no-merge --build build-fuzz $(FUZZ_TARGETS)
 # ---- end fuzz -----------------------------------------------------------------
+
+# ---- reliability (issue 8) ----------------------------------------------------
+# Helpers and load generators in tests/stress, linked with the core library;
+# RELIABILITY.md describes each test and its latest figures. `make check`
+# runs short versions (tests/e2e/t_rel_*.sh); these targets run the full ones.
+STRESS_SRC  = $(wildcard tests/stress/*.c)
+STRESS_BINS = $(patsubst tests/stress/%.c,$(BUILD)/tests/stress/%,$(STRESS_SRC))
+CRASH_N    ?= 200
+.PHONY: stress-bins crash-test stress tamper-report reliability
+check e2e: $(STRESS_BINS)
+stress-bins: $(STRESS_BINS)
+
+$(BUILD)/tests/stress/%: $(BUILD)/tests/stress/%.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CSV_LIBS)
+
+crash-test: all $(STRESS_BINS)
+	tests/stress/crash_loop $(CRASH_N)
+
+stress: all $(STRESS_BINS)
+	$(BUILD)/tests/stress/concurrency --procs 8 --saves 500
+
+tamper-report: all $(STRESS_BINS)
+	$(BUILD)/tests/stress/tamper_keyring
+	$(BUILD)/tests/stress/tamper_audit --rekisteri ./rekisteri --mutations 1000
+
+reliability: crash-test stress tamper-report
+	tests/stress/disk_full
+# ---- end reliability ----------------------------------------------------------

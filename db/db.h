@@ -26,8 +26,20 @@ int  rk_db_schema_version(rk_db *db);   /* PRAGMA user_version */
 int  rk_db_latest_version(void);         /* highest migration number */
 int  rk_db_integrity_check(rk_db *db, rk_err *err);
 
+/* The last error on the connection as a user should read it: a full disk,
+ * a file size limit (ulimit -f) or a used-up quota is named as such, with
+ * "nothing was saved" (the transaction is rolled back), not as SQLite's
+ * "disk I/O error"; anything else is SQLite's message. Valid until the next
+ * call. */
+const char *rk_db_errmsg(rk_db *db);
+
 /* One opaque object a higher layer keeps with the connection (the search
  * module's prepared statements); freed before the connection closes. */
+/* A prepared statement kept for the connection's life, for queries run
+ * once per shown row. `sql` must be a string literal: its address is the
+ * key. Reset and unbound; the caller resets it after use (sqlite3_reset)
+ * and never finalises it. NULL when it does not prepare. */
+struct sqlite3_stmt *rk_db_cached(rk_db *db, const char *sql);
 void *rk_db_aux(rk_db *db);
 void  rk_db_set_aux(rk_db *db, void *aux, void (*aux_free)(void *));
 

@@ -73,7 +73,7 @@ int rk_dba_insert(rk_db *db, const rk_audit_row *row, rk_err *err)
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return rk_err_set(err, RK_EFAIL, _("Cannot write row %lld to the audit table: %s."),
-                          (long long)row->seq, sqlite3_errmsg(h));
+                          (long long)row->seq, rk_db_errmsg(db));
     return RK_OK;
 }
 

@@ -8,7 +8,7 @@
 static int sql_fail(rk_db *db, rk_err *err, const char *what)
 {
     return rk_err_set(err, RK_EFAIL, _("Database error while %s: %s."), what,
-                      sqlite3_errmsg(rk_db_handle(db)));
+                      rk_db_errmsg(db));
 }
 
 static int prepare(rk_db *db, const char *sql, sqlite3_stmt **st, rk_err *err)
@@ -452,11 +452,11 @@ int rk_dbc_display_name(rk_db *db, int64_t id, char *out, size_t n, rk_err *err)
 
 int rk_dbc_summary(rk_db *db, int64_t id, rk_client_summary *out, rk_err *err)
 {
-    sqlite3_stmt *st;
     memset(out, 0, sizeof *out);
-    if (prepare(db, "SELECT first_names, last_name, hetu, birth_date, post_office, customer_no, "
-                    "turvakielto, restricted FROM clients WHERE id = ?", &st, err))
-        return err->code;
+    sqlite3_stmt *st = rk_db_cached(db, "SELECT first_names, last_name, hetu, birth_date, post_office,"
+                                        " customer_no, turvakielto, restricted FROM clients WHERE id = ?");
+    if (!st)
+        return sql_fail(db, err, _("preparing a query"));
     sqlite3_bind_int64(st, 1, id);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -470,7 +470,7 @@ int rk_dbc_summary(rk_db *db, int64_t id, rk_client_summary *out, rk_err *err)
         out->turvakielto = strcmp(col_text(st, 6), "1") == 0;
         out->restricted = sqlite3_column_int(st, 7) != 0;
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (rc == SQLITE_DONE)
         return rk_err_set(err, RK_ENOTFOUND, _("There is no client with the id %lld."), (long long)id);
     return rc == SQLITE_ROW ? RK_OK : sql_fail(db, err, _("reading a client"));

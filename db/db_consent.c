@@ -8,7 +8,7 @@
 static int sql_fail(rk_db *db, rk_err *err, const char *what)
 {
     return rk_err_set(err, RK_EFAIL, _("Database error while %s: %s."), what,
-                      sqlite3_errmsg(rk_db_handle(db)));
+                      rk_db_errmsg(db));
 }
 
 static int prepare(rk_db *db, const char *sql, sqlite3_stmt **st, rk_err *err)

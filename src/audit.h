@@ -38,6 +38,7 @@
     X(MARKETING_EXPORTED, "marketing_exported", N_("Marketing list exported"))     \
     X(DISCLOSURES_READ, "disclosures_read", N_("Disclosure register read"))        \
     X(DISCLOSURE_CORRECTED, "disclosure_corrected", N_("Disclosure register corrected")) \
+    X(CONSENTS_READ,    "consents_read",    N_("Consents and bans read")) \
     X(REQUEST_ADDED,    "request_added",    N_("Data subject request registered"))   \
     X(REQUEST_EXTENDED, "request_extended", N_("Data subject request deadline extended")) \
     X(REQUEST_CLOSED,   "request_closed",   N_("Data subject request closed"))       \

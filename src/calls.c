@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clients.h"
 #include "db_clients.h"
 #include "db_consent.h"
 #include "db_settings.h"
@@ -47,39 +48,11 @@ int rk_call_purpose_parse(const char *name)
 
 /* ---- access -------------------------------------------------------------- */
 
-static const rk_level default_level[RK_ROLE_COUNT] = {
-    [RK_ROLE_RECEPTION] = RK_LEVEL_WRITE,
-    [RK_ROLE_BILLING]   = RK_LEVEL_HIDDEN,
-    [RK_ROLE_MARKETING] = RK_LEVEL_HIDDEN,
-    [RK_ROLE_DPO]       = RK_LEVEL_WRITE,
-    [RK_ROLE_ADMIN]     = RK_LEVEL_HIDDEN,
-};
-
-struct override_ctx {
-    rk_role role;
-    rk_level *level;
-};
-
-static int override_row(void *ctx, const char *role, const char *field, const char *level)
-{
-    struct override_ctx *o = ctx;
-    int l = rk_level_parse(level);
-    if (strcmp(field, "call_notes") == 0 && rk_role_parse(role) == o->role && l >= 0)
-        *o->level = (rk_level)l;
-    return 0;
-}
-
+/* The level is the policy table's row for the area "call_notes" (defaults
+ * and overrides in src/policy.c). */
 int rk_calls_level(rk_session *s, rk_level *out, rk_err *err)
 {
-    *out = IN_RANGE(s->role, RK_ROLE_COUNT) ? default_level[s->role] : RK_LEVEL_HIDDEN;
-    if (s->role == RK_ROLE_ADMIN)
-        return RK_OK;
-    struct override_ctx o = { s->role, out };
-    if (rk_dbc_policy_each(s->db, override_row, &o, err))
-        return err->code;
-    if (*out == RK_LEVEL_MASKED)        /* a masked summary would be no summary */
-        *out = RK_LEVEL_HIDDEN;
-    return RK_OK;
+    return rk_clients_area_level(s, RK_AREA_CALL_NOTES, out, err);
 }
 
 static int need_level(rk_session *s, rk_level want, rk_err *err)

@@ -3,7 +3,7 @@
  * changes made during the call are saved with the note and link to it.
  *
  * Who may do what (a documented role check, overridable through the policy
- * table with the pseudo-field "call_notes"; admin never):
+ * table's area "call_notes", src/policy.h; admin never):
  *   reception, dpo     read and write notes
  *   billing, marketing see none
  * Only a note's author may amend it. Every note, amendment and read leaves

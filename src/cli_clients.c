@@ -226,6 +226,16 @@ static int cmd_history(cli_ctx *c)
     return RK_OK;
 }
 
+/* One row of `policy show`: the level per role, "*" where it is not the default. */
+static void print_policy_row(const char *name, const rk_level *level, const rk_level *dflt)
+{
+    printf("%-18s", name);
+    for (int r = 0; r < RK_ROLE_COUNT; r++)
+        printf(" %s%-*s", rk_level_name(level[r]), 10 - (int)strlen(rk_level_name(level[r])),
+               level[r] != dflt[r] ? "*" : "");
+    printf("\n");
+}
+
 static int cmd_policy_show(cli_ctx *c)
 {
     rk_policy p[RK_ROLE_COUNT];
@@ -236,14 +246,20 @@ static int cmd_policy_show(cli_ctx *c)
     for (int r = 0; r < RK_ROLE_COUNT; r++)
         printf(" %-10s", rk_role_name((rk_role)r));
     printf("\n");
+    rk_level level[RK_ROLE_COUNT], dflt[RK_ROLE_COUNT];
     for (int f = 0; f < RK_F_COUNT; f++) {
-        printf("%-18s", rk_fields[f].name);
         for (int r = 0; r < RK_ROLE_COUNT; r++) {
-            bool changed = p[r].level[f] != rk_policy_default((rk_role)r, (rk_field)f);
-            printf(" %s%-*s", rk_level_name(p[r].level[f]), 10 - (int)strlen(rk_level_name(p[r].level[f])),
-                   changed ? "*" : "");
+            level[r] = p[r].level[f];
+            dflt[r] = rk_policy_default((rk_role)r, (rk_field)f);
         }
-        printf("\n");
+        print_policy_row(rk_fields[f].name, level, dflt);
+    }
+    for (int a = 0; a < RK_AREA_COUNT; a++) {
+        for (int r = 0; r < RK_ROLE_COUNT; r++) {
+            level[r] = p[r].area[a];
+            dflt[r] = rk_policy_area_default((rk_role)r, (rk_area)a);
+        }
+        print_policy_row(rk_area_name((rk_area)a), level, dflt);
     }
     return RK_OK;
 }

@@ -112,42 +112,52 @@ static const struct {
     { "dpo",       "Tiina Tietosuoja",   "demo-dpo-2026",       RK_ROLE_DPO },
 };
 
-/* Synthetic clients in batches of one transaction each, added by the demo
- * dpo (who may write every field). Reproducible: a fixed seed. */
+/* Synthetic clients for the demo, generated one at a time and added in one
+ * transaction by the demo dpo (who may write every field). Reproducible: a
+ * fixed seed. */
+struct demo_source {
+    rk_demo_gen *gen;
+    rk_client *cur;
+    long n, done;
+    bool progress;
+};
+
+static int demo_next(void *ctx, rk_client **out, rk_err *err)
+{
+    struct demo_source *d = ctx;
+    rk_client_free(d->cur);
+    d->cur = NULL;
+    *out = NULL;
+    if (d->done == d->n)
+        return RK_OK;
+    if (!(d->cur = rk_client_new()))
+        return rk_err_set(err, RK_EFAIL, _("Out of memory."));
+    int rc = rk_demo_gen_client(d->gen, d->cur, err);
+    if (rc)
+        return rc;
+    if (d->progress && ++d->done % 10000 == 0)
+        fprintf(stderr, _("\rAdding demo clients: %ld / %ld"), d->done, d->n);
+    else if (!d->progress)
+        d->done++;
+    *out = d->cur;
+    return RK_OK;
+}
+
 static int demo_clients(cli_ctx *c, long n)
 {
     rk_session *s;
     if (rk_session_login(&c->paths, "dpo", "demo-dpo-2026", &s, NULL, &c->err))
         return c->err.code;
-    rk_demo_gen *g = rk_demo_gen_new(20261122);
-    enum { BATCH = 5000 };
-    rk_client **batch = calloc(BATCH, sizeof *batch);
-    int rc = g && batch ? RK_OK : rk_err_set(&c->err, RK_EFAIL, _("Out of memory."));
-    bool progress = isatty(STDERR_FILENO);
-    for (long done = 0; rc == RK_OK && done < n;) {
-        size_t k = 0;
-        for (; rc == RK_OK && k < BATCH && done + (long)k < n; k++)
-            if (!(batch[k] = rk_client_new()))
-                rc = rk_err_set(&c->err, RK_EFAIL, _("Out of memory."));
-            else
-                rc = rk_demo_gen_client(g, batch[k], &c->err);
-        size_t bad;
-        if (rc == RK_OK)
-            rc = rk_clients_create_many(s, batch, k, "demo data", &bad, &c->err);
-        for (size_t i = 0; i < k; i++) {
-            rk_client_free(batch[i]);
-            batch[i] = NULL;
-        }
-        done += (long)k;
-        if (progress)
-            fprintf(stderr, _("\rAdding demo clients: %ld / %ld"), done, n);
-    }
+    struct demo_source d = { .gen = rk_demo_gen_new(20261122), .n = n,
+                             .progress = isatty(STDERR_FILENO) };
+    int rc = d.gen ? RK_OK : rk_err_set(&c->err, RK_EFAIL, _("Out of memory."));
+    size_t added;
     if (rc == RK_OK)
-        rc = rk_clients_refresh_search(s, &c->err);
-    if (progress)
-        fputc('\n', stderr);
-    free(batch);
-    rk_demo_gen_free(g);
+        rc = rk_clients_create_stream(s, demo_next, &d, (size_t)n, "demo data", &added, &c->err);
+    if (d.progress)
+        fprintf(stderr, rc ? "\n" : _("\rAdding demo clients: %ld / %ld, indexed\n"), n, n);
+    rk_client_free(d.cur);
+    rk_demo_gen_free(d.gen);
     rk_session_logout(s);
     return rc;
 }

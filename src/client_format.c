@@ -127,7 +127,7 @@ void rk_client_print_text(FILE *out, const rk_client *c)
     }
 }
 
-static json_t *list_json(const rk_client *c, rk_field f)
+json_t *rk_client_list_json(const rk_client *c, rk_field f)
 {
     json_t *a = json_array();
     if (!a)
@@ -182,7 +182,7 @@ json_t *rk_client_to_json(const rk_client *c)
         if (c->level[f] == RK_LEVEL_HIDDEN)
             continue;
         if (rk_field_is_list(f))
-            json_object_set_new(fields, rk_fields[f].name, list_json(c, f));
+            json_object_set_new(fields, rk_fields[f].name, rk_client_list_json(c, f));
         else
             json_object_set_new(fields, rk_fields[f].name, json_string(c->value[f] ? c->value[f] : ""));
     }

@@ -13,6 +13,9 @@
 void rk_client_print_text(FILE *out, const rk_client *c);
 /* {"id":..., "version":..., "fields":{...}, "phones":[...], ...}; NULL on
  * out of memory. Hidden fields are absent; masked ones appear masked. */
+/* One list field (phones, e-mails, household, events, sources) as a JSON
+ * array of objects; shared by the card's JSON and the exports. */
+json_t *rk_client_list_json(const rk_client *c, rk_field f);
 json_t *rk_client_to_json(const rk_client *c);
 /* The one date display of the program: "2026-03-02" -> "02.03.2026", a UTC
  * timestamp "2026-03-02T14:05:00Z" -> local "02.03.2026 16:05"; anything

@@ -23,11 +23,7 @@ struct policy_ctx {
 static int policy_row(void *ctx, const char *role, const char *field, const char *level)
 {
     struct policy_ctx *pc = ctx;
-    int f = rk_field_parse(field), l = rk_level_parse(level);
-    /* Rows for fields or levels this version does not know are skipped:
-     * the defaults stand for them. */
-    if (rk_role_parse(role) == pc->p->role && f >= 0 && l >= 0)
-        rk_policy_override(pc->p, (rk_field)f, (rk_level)l);
+    rk_policy_apply_row(pc->p, role, field, level);
     return 0;
 }
 
@@ -41,6 +37,16 @@ int rk_clients_role_policy(rk_session *s, rk_role role, rk_policy *out, rk_err *
     rk_policy_init(out, role);
     struct policy_ctx ctx = { out };
     return rk_dbc_policy_each(s->db, policy_row, &ctx, err);
+}
+
+int rk_clients_area_level(rk_session *s, rk_area a, rk_level *out, rk_err *err)
+{
+    rk_policy p;
+    *out = RK_LEVEL_HIDDEN;
+    if (rk_clients_policy(s, &p, err))
+        return err->code;
+    *out = p.area[a];
+    return RK_OK;
 }
 
 static void mask_list(rk_client *c, rk_field f)
@@ -286,50 +292,86 @@ int rk_clients_create(rk_session *s, rk_client *c, int64_t *existing_id, rk_err 
     return RK_OK;
 }
 
-int rk_clients_create_many(rk_session *s, rk_client **cs, size_t n, const char *details,
-                           size_t *bad_index, rk_err *err)
+/* May this role add this client as it stands? */
+static int check_new(const rk_policy *p, const rk_client *c, rk_err *err)
+{
+    if (rk_client_check(c, NULL, err))
+        return err->code;
+    for (int k = 0; k < RK_F_COUNT; k++) {
+        rk_field f = (rk_field)k;
+        bool empty = rk_field_is_list(f) ? list_empty(c, f) : !c->value[f] || !c->value[f][0];
+        if (!empty && !(rk_fields[f].flags & RK_FF_READONLY) && !may_write(p->level[f], true))
+            return denied_field(f, err);
+    }
+    return RK_OK;
+}
+
+/* Below this many clients row-by-row indexing is cheaper than a rebuild. */
+enum { REBUILD_MIN = 2000 };
+
+int rk_clients_create_stream(rk_session *s, rk_client_source next, void *ctx, size_t expected,
+                             const char *details, size_t *count, rk_err *err)
 {
     rk_policy p;
-    *bad_index = 0;
+    *count = 0;
     if (no_admin(s, err) || rk_clients_policy(s, &p, err))
         return err->code;
     if (p.level[RK_F_LAST_NAME] < RK_LEVEL_WRITE)
         return rk_err_set(err, RK_EDENIED, _("Your role may not add clients."));
-    for (size_t i = 0; i < n; i++) {
-        *bad_index = i;
-        if (rk_client_check(cs[i], NULL, err))
-            return err->code;
-        for (int k = 0; k < RK_F_COUNT; k++) {
-            rk_field f = (rk_field)k;
-            bool empty = rk_field_is_list(f) ? list_empty(cs[i], f) : !cs[i]->value[f][0];
-            if (!empty && !(rk_fields[f].flags & RK_FF_READONLY) && !may_write(p.level[f], true))
-                return denied_field(f, err);
-        }
-    }
     char now[32];
     rk_now_iso(now);
     if (rk_db_begin(s->db, err))
         return err->code;
-    int rc = RK_OK;
-    for (size_t i = 0; i < n && rc == RK_OK; i++) {
-        *bad_index = i;
-        rc = rk_dbc_insert(s->db, cs[i], s->user, now, err);
+    int64_t existing = 0;
+    int rc = rk_dbc_count(s->db, &existing, err);
+    /* A batch that is a fair part of the registry: index it all at once. */
+    bool rebuild = expected >= REBUILD_MIN && (int64_t)expected * 4 >= existing;
+    rk_client *c = NULL;
+    while (rc == RK_OK && (rc = next(ctx, &c, err)) == RK_OK && c) {
+        rc = check_new(&p, c, err);
         if (rc == RK_OK)
-            rc = rk_search_index_client(s->db, NULL, cs[i], err);
+            rc = rk_dbc_insert(s->db, c, s->user, now, err);
+        if (rc == RK_OK && !rebuild)
+            rc = rk_search_index_client(s->db, NULL, c, err);
+        if (rc == RK_OK)
+            (*count)++;
     }
+    if (rc == RK_OK && rebuild)
+        rc = rk_search_rebuild(s->db, err);
     if (rc == RK_OK) {
         char d[256];
-        snprintf(d, sizeof d, "count=%zu %s", n, details ? details : "");
+        snprintf(d, sizeof d, "count=%zu %s", *count, details ? details : "");
         rc = audit_in_tx(s, RK_AUDIT_CLIENT_CREATED, 0, d, err);
     }
-
     if (rc) {
         rk_db_rollback(s->db);
-        for (size_t i = 0; i < n; i++)
-            cs[i]->id = 0;
         return rc;
     }
     return rk_db_commit(s->db, err);
+}
+
+struct array_source {
+    rk_client **cs;
+    size_t n, next;
+};
+
+static int array_next(void *ctx, rk_client **out, rk_err *err)
+{
+    (void)err;
+    struct array_source *a = ctx;
+    *out = a->next < a->n ? a->cs[a->next++] : NULL;
+    return RK_OK;
+}
+
+int rk_clients_create_many(rk_session *s, rk_client **cs, size_t n, const char *details,
+                           size_t *bad_index, rk_err *err)
+{
+    struct array_source a = { cs, n, 0 };
+    int rc = rk_clients_create_stream(s, array_next, &a, n, details, bad_index, err);
+    if (rc)
+        for (size_t i = 0; i < n; i++)
+            cs[i]->id = 0;
+    return rc;
 }
 
 int rk_clients_possible_duplicates(rk_session *s, const rk_client *c, int64_t *ids, size_t max,
@@ -560,10 +602,8 @@ int rk_clients_policy_set(rk_session *s, const char *role, const char *field, co
         return rk_err_set(err, RK_EUSAGE, _("Unknown role \"%s\"."), role);
     if (r == RK_ROLE_ADMIN)
         return rk_err_set(err, RK_EUSAGE, _("The admin role never sees client data; its levels cannot be changed."));
-    if (rk_field_parse(field) < 0)
-        return rk_err_set(err, RK_EUSAGE, _("Unknown field \"%s\": \"rekisteri policy show\" lists them."), field);
-    if (rk_level_parse(level) < 0)
-        return rk_err_set(err, RK_EUSAGE, _("Unknown level \"%s\": use hidden, masked, read or write."), level);
+    if (rk_policy_check_setting(field, level, err))
+        return err->code;
     char details[128];
     snprintf(details, sizeof details, "role=%s field=%s level=%s", role, field, level);
     if (rk_db_begin(s->db, err))

@@ -16,6 +16,9 @@
  * (for `policy show`). */
 int rk_clients_policy(rk_session *s, rk_policy *out, rk_err *err);
 int rk_clients_role_policy(rk_session *s, rk_role role, rk_policy *out, rk_err *err);
+/* The session role's level for an area beside the fields (consents, call
+ * notes), for the services that keep them. */
+int rk_clients_area_level(rk_session *s, rk_area a, rk_level *out, rk_err *err);
 
 /* Reads one client as the session's role sees it, and audits the read
  * ("client_viewed", with the categories shown). RK_EDENIED for a role that
@@ -30,6 +33,17 @@ int rk_clients_blank(rk_session *s, rk_client **out, rk_err *err);
  * instead of creating a twin. */
 int rk_clients_create(rk_session *s, rk_client *c, int64_t *existing_id, rk_err *err);
 
+/* Hands out the clients of a bulk addition one at a time: *out = the next
+ * (owned by the source, valid until the next call) or NULL at the end. */
+typedef int (*rk_client_source)(void *ctx, rk_client **out, rk_err *err);
+
+/* Adds every client the source gives in one transaction: all or none. Each
+ * is checked as the card checks it; on failure *count is the index of the
+ * one that failed (err says why), else how many were added. `expected`
+ * (a hint: the number coming) lets a large batch build the search index in
+ * one sorted pass instead of row by row. One audit event for the batch. */
+int rk_clients_create_stream(rk_session *s, rk_client_source next, void *ctx, size_t expected,
+                             const char *details, size_t *count, rk_err *err);
 /* Adds many clients in one transaction with one audit event (imports, demo
  * data): all or nothing. Every card is checked as rk_clients_create would;
  * a henkilötunnus already present stops the batch with the card's index in

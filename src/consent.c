@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clients.h"
 #include "db_clients.h"
 #include "db_consent.h"
 #include "db_settings.h"
@@ -216,40 +217,11 @@ rk_contact_reason rk_contact_decide(const rk_contact_facts *f)
 
 /* ---- access ---------------------------------------------------------------- */
 
-static const rk_level default_level[RK_ROLE_COUNT] = {
-    [RK_ROLE_RECEPTION] = RK_LEVEL_WRITE,
-    [RK_ROLE_BILLING]   = RK_LEVEL_HIDDEN,
-    [RK_ROLE_MARKETING] = RK_LEVEL_READ,
-    [RK_ROLE_DPO]       = RK_LEVEL_WRITE,
-    [RK_ROLE_ADMIN]     = RK_LEVEL_HIDDEN,
-};
-
-struct override_ctx {
-    rk_role role;
-    rk_level *level;
-};
-
-/* Rows of the policy table for the pseudo-field "consents". */
-static int override_row(void *ctx, const char *role, const char *field, const char *level)
-{
-    struct override_ctx *o = ctx;
-    int l = rk_level_parse(level);
-    if (strcmp(field, "consents") == 0 && rk_role_parse(role) == o->role && l >= 0)
-        *o->level = (rk_level)l;
-    return 0;
-}
-
+/* The level is the policy table's row for the area "consents" (defaults
+ * and overrides in src/policy.c). */
 int rk_consent_level(rk_session *s, rk_level *out, rk_err *err)
 {
-    *out = IN_RANGE(s->role, RK_ROLE_COUNT) ? default_level[s->role] : RK_LEVEL_HIDDEN;
-    if (s->role == RK_ROLE_ADMIN)
-        return RK_OK;
-    struct override_ctx o = { s->role, out };
-    if (rk_dbc_policy_each(s->db, override_row, &o, err))
-        return err->code;
-    if (*out == RK_LEVEL_MASKED)        /* nothing in a state can be masked */
-        *out = RK_LEVEL_HIDDEN;
-    return RK_OK;
+    return rk_clients_area_level(s, RK_AREA_CONSENTS, out, err);
 }
 
 static int need_read(rk_session *s, rk_err *err)
@@ -301,9 +273,10 @@ static void grid_init(rk_consent_grid *g, int64_t client_id)
 int rk_consent_grid_get(rk_session *s, int64_t client_id, rk_consent_grid *out, rk_err *err)
 {
     grid_init(out, client_id);
-    if (need_read(s, err) || client_exists(s, client_id, err))
+    if (need_read(s, err) || client_exists(s, client_id, err) ||
+        rk_dbco_latest(s->db, client_id, grid_row, out, err))
         return err->code;
-    return rk_dbco_latest(s->db, client_id, grid_row, out, err);
+    return rk_session_audit(s, RK_AUDIT_CONSENTS_READ, client_id, "grid", err);
 }
 
 struct history_ctx {
@@ -362,6 +335,12 @@ int rk_consent_history(rk_session *s, int64_t client_id, int slot, rk_consent_ev
     if (h.oom)
         rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
     if (rc) {
+        free(h.ev);
+        return rc;
+    }
+    char details[64];
+    snprintf(details, sizeof details, "history events=%zu", h.n);
+    if ((rc = rk_session_audit(s, RK_AUDIT_CONSENTS_READ, client_id, details, err))) {
         free(h.ev);
         return rc;
     }

@@ -4,7 +4,7 @@
  * rule that every list and export asks.
  *
  * Who may do what (a documented role check, overridable through the policy
- * table with the pseudo-field "consents"):
+ * table's area "consents", src/policy.h):
  *   reception, dpo   read the grid and its history, record any change
  *   marketing        reads, and may record only "denied" (a withdrawal or
  *                    objection is honoured whoever receives it)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client_format.h"
 #include "clients.h"
 #include "db_clients.h"
 #include "db_consent.h"
@@ -85,42 +86,7 @@ static bool cell_hidden(rk_session *s, const rk_client *c, rk_field f)
     return safety && s->role != RK_ROLE_DPO && rk_policy_turvakielto_hides(f);
 }
 
-static json_t *list_json(const rk_client *c, rk_field f)
-{
-    json_t *a = json_array();
-    if (!a)
-        return NULL;
-    switch (rk_fields[f].type) {
-    case RK_FT_PHONES:
-        for (size_t i = 0; i < c->nphones; i++)
-            json_array_append_new(a, json_pack("{s:s,s:s}", "type", c->phones[i].type,
-                                               "number", c->phones[i].number));
-        break;
-    case RK_FT_EMAILS:
-        for (size_t i = 0; i < c->nemails; i++)
-            json_array_append_new(a, json_pack("{s:s,s:s}", "type", c->emails[i].type,
-                                               "address", c->emails[i].address));
-        break;
-    case RK_FT_HOUSEHOLD:
-        for (size_t i = 0; i < c->nhousehold; i++)
-            json_array_append_new(a, json_pack("{s:s,s:I}", "relation", c->household[i].relation,
-                                               "client", (json_int_t)c->household[i].other_id));
-        break;
-    case RK_FT_EVENTS:
-        for (size_t i = 0; i < c->nevents; i++)
-            json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "date", c->events[i].date,
-                                               "kind", c->events[i].kind, "text", c->events[i].text));
-        break;
-    case RK_FT_SOURCES:
-        for (size_t i = 0; i < c->nsources; i++)
-            json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "source", c->sources[i].source,
-                                               "date", c->sources[i].date, "note", c->sources[i].note));
-        break;
-    default:
-        break;
-    }
-    return a;
-}
+
 
 /* One client as a CSV row or a JSON object appended to `arr`. */
 static int write_client(rk_session *s, const struct columns *cols, const rk_client *c,
@@ -134,7 +100,7 @@ static int write_client(rk_session *s, const struct columns *cols, const rk_clie
         bool hidden = cell_hidden(s, c, f);
         if (rk_field_is_list(f)) {
             if (fmt == RK_EXPORT_JSON) {
-                json_object_set_new(obj, rk_fields[f].name, hidden ? json_array() : list_json(c, f));
+                json_object_set_new(obj, rk_fields[f].name, hidden ? json_array() : rk_client_list_json(c, f));
             } else {
                 char *text = NULL;
                 if (!hidden && rk_dbc_list_text(c, f, &text))

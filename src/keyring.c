@@ -747,8 +747,25 @@ int rk_keyring_create(const char *path, const char *user, const char *password,
     return rc;
 }
 
+/* Which version of a slot this is: every rewrite draws a new salt and key pair. */
+static void slot_id(const kr_slot *s, unsigned char out[RK_SLOT_ID_BYTES])
+{
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, RK_SLOT_ID_BYTES);
+    crypto_generichash_update(&st, s->salt, sizeof s->salt);
+    crypto_generichash_update(&st, s->pk, sizeof s->pk);
+    crypto_generichash_final(&st, out, RK_SLOT_ID_BYTES);
+}
+
 int rk_keyring_unlock(const char *path, const char *user, const char *password,
                       unsigned char dbkey_out[RK_KEY_BYTES], rk_err *err)
+{
+    return rk_keyring_unlock_slot(path, user, password, dbkey_out, NULL, err);
+}
+
+int rk_keyring_unlock_slot(const char *path, const char *user, const char *password,
+                           unsigned char dbkey_out[RK_KEY_BYTES],
+                           unsigned char slot_id_out[RK_SLOT_ID_BYTES], rk_err *err)
 {
     unsigned char *buf = NULL;
     size_t len = 0;
@@ -770,6 +787,8 @@ int rk_keyring_unlock(const char *path, const char *user, const char *password,
             rc = check_mac(buf, len, sec->dbkey, path, err);
         if (rc == RK_OK) {
             memcpy(dbkey_out, sec->dbkey, RK_KEY_BYTES);
+            if (slot_id_out)
+                slot_id(&kr.slot[i], slot_id_out);
             rk_err_clear(err);
         }
     }
@@ -843,6 +862,25 @@ int rk_keyring_users(const char *path, char (**users)[RK_USERNAME_MAX + 1], size
         *count = kr.count;
         rk_err_clear(err);
     }
+    kr_free(&kr);
+    free(buf);
+    return rc;
+}
+
+int rk_keyring_slot_id(const char *path, const char *user, unsigned char out[RK_SLOT_ID_BYTES],
+                       rk_err *err)
+{
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    kr_file kr;
+    int rc = load(path, &kr, &buf, &len, err);
+    if (rc)
+        return rc;
+    size_t i = find_slot(&kr, user);
+    if (i == kr.count)
+        rc = rk_err_set(err, RK_ENOTFOUND, _("The keyring has no slot for %s."), user);
+    else
+        slot_id(&kr.slot[i], out);
     kr_free(&kr);
     free(buf);
     return rc;

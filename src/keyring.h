@@ -42,6 +42,19 @@ int rk_keyring_create(const char *path, const char *user, const char *password,
 int rk_keyring_unlock(const char *path, const char *user, const char *password,
                       unsigned char dbkey_out[RK_KEY_BYTES], rk_err *err);
 
+/* A slot's identity: a hash of its salt and public key, new with every
+ * rewrite of the slot (password change or reset). The database keeps the
+ * identities of replaced slots, so a keyring restored from an older copy
+ * cannot bring back a replaced password (src/session.c). */
+#define RK_SLOT_ID_BYTES 16
+/* rk_keyring_unlock that also gives the opened slot's identity. */
+int rk_keyring_unlock_slot(const char *path, const char *user, const char *password,
+                           unsigned char dbkey_out[RK_KEY_BYTES],
+                           unsigned char slot_id_out[RK_SLOT_ID_BYTES], rk_err *err);
+/* The current identity of user's slot (structure only). RK_ENOTFOUND: none. */
+int rk_keyring_slot_id(const char *path, const char *user, unsigned char out[RK_SLOT_ID_BYTES],
+                       rk_err *err);
+
 /* Adds or replaces user's slot. Needs the database key (the caller is logged
  * in). Read-modify-write under flock(path".lock"), atomic replace. */
 int rk_keyring_set_slot(const char *path, const unsigned char dbkey[RK_KEY_BYTES],

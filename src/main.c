@@ -2,6 +2,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,6 +44,9 @@ int main(int argc, char **argv)
     /* Registry files are private by default; a shared server sets the group
      * mode on the directory (see INSTALL). */
     umask(077);
+    /* Past a file size limit (ulimit -f) a write must fail with EFBIG and the
+     * save be refused with a message, not kill the program mid-save. */
+    signal(SIGXFSZ, SIG_IGN);
     rk_err err;
     if (rk_secure_init(&err) != RK_OK) {
         fprintf(stderr, "rekisteri: %s\n", err.msg);

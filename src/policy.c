@@ -76,11 +76,47 @@ rk_level rk_policy_default(rk_role role, rk_field field)
     return l;
 }
 
+static const struct {
+    const char *name, *label;
+    rk_level level[RK_ROLE_COUNT];
+} areas[RK_AREA_COUNT] = {
+#define X(id, n, l, rec, bil, mkt, dpo, adm)                                      \
+    [RK_AREA_##id] = { n, l, { [RK_ROLE_RECEPTION] = RK_LEVEL_##rec,              \
+                               [RK_ROLE_BILLING] = RK_LEVEL_##bil,                \
+                               [RK_ROLE_MARKETING] = RK_LEVEL_##mkt,              \
+                               [RK_ROLE_DPO] = RK_LEVEL_##dpo,                    \
+                               [RK_ROLE_ADMIN] = RK_LEVEL_##adm } },
+    RK_AREAS(X)
+#undef X
+};
+
+static bool area_valid(rk_area a) { return (int)a >= 0 && a < RK_AREA_COUNT; }
+
+const char *rk_area_name(rk_area a) { return area_valid(a) ? areas[a].name : "?"; }
+const char *rk_area_label(rk_area a) { return area_valid(a) ? _(areas[a].label) : "?"; }
+
+int rk_area_parse(const char *name)
+{
+    for (int a = 0; name && a < RK_AREA_COUNT; a++)
+        if (strcmp(name, areas[a].name) == 0)
+            return a;
+    return -1;
+}
+
+rk_level rk_policy_area_default(rk_role role, rk_area a)
+{
+    if (role < 0 || role >= RK_ROLE_COUNT || !area_valid(a))
+        return RK_LEVEL_HIDDEN;
+    return areas[a].level[role];
+}
+
 void rk_policy_init(rk_policy *p, rk_role role)
 {
     p->role = role;
     for (int f = 0; f < RK_F_COUNT; f++)
         p->level[f] = rk_policy_default(role, (rk_field)f);
+    for (int a = 0; a < RK_AREA_COUNT; a++)
+        p->area[a] = rk_policy_area_default(role, (rk_area)a);
 }
 
 int rk_policy_override(rk_policy *p, rk_field field, rk_level level)
@@ -93,6 +129,41 @@ int rk_policy_override(rk_policy *p, rk_field field, rk_level level)
     if (level == RK_LEVEL_WRITE && (rk_fields[field].flags & RK_FF_READONLY))
         level = RK_LEVEL_READ;
     p->level[field] = level;
+    return RK_OK;
+}
+
+int rk_policy_override_area(rk_policy *p, rk_area a, rk_level level)
+{
+    if (!area_valid(a) || level < 0 || level >= RK_LEVEL_COUNT)
+        return RK_EUSAGE;
+    if (p->role == RK_ROLE_ADMIN)
+        return RK_OK;
+    p->area[a] = level == RK_LEVEL_MASKED ? RK_LEVEL_HIDDEN : level;
+    return RK_OK;
+}
+
+void rk_policy_apply_row(rk_policy *p, const char *role, const char *name, const char *level)
+{
+    int l = rk_level_parse(level);
+    if (rk_role_parse(role) != p->role || l < 0)
+        return;
+    int f = rk_field_parse(name), a = rk_area_parse(name);
+    if (f >= 0)
+        rk_policy_override(p, (rk_field)f, (rk_level)l);
+    else if (a >= 0)
+        rk_policy_override_area(p, (rk_area)a, (rk_level)l);
+}
+
+int rk_policy_check_setting(const char *name, const char *level, rk_err *err)
+{
+    bool area = rk_area_parse(name) >= 0;
+    if (!area && rk_field_parse(name) < 0)
+        return rk_err_set(err, RK_EUSAGE, _("Unknown field \"%s\": \"rekisteri policy show\" lists them."), name);
+    int l = rk_level_parse(level);
+    if (l < 0)
+        return rk_err_set(err, RK_EUSAGE, _("Unknown level \"%s\": use hidden, masked, read or write."), level);
+    if (area && l == RK_LEVEL_MASKED)
+        return rk_err_set(err, RK_EUSAGE, _("%s cannot be masked: use hidden, read or write."), name);
     return RK_OK;
 }
 

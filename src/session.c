@@ -85,6 +85,29 @@ static int write_events(rk_session *s, rk_audit_action action, const char *detai
     return RK_OK;
 }
 
+/* The settings row that marks a replaced slot: "revoked_slot:<hex id>". */
+static void revoked_slot_key(const unsigned char id[RK_SLOT_ID_BYTES], char *out, size_t n)
+{
+    char hex[2 * RK_SLOT_ID_BYTES + 1];
+    sodium_bin2hex(hex, sizeof hex, id, RK_SLOT_ID_BYTES);
+    snprintf(out, n, "revoked_slot:%s", hex);
+}
+
+int rk_session_revoke_slot(rk_session *s, const char *user, rk_err *err)
+{
+    unsigned char id[RK_SLOT_ID_BYTES];
+    int rc = rk_keyring_slot_id(s->paths.keyring, user, id, err);
+    if (rc == RK_ENOTFOUND) {
+        rk_err_clear(err);
+        return RK_OK;
+    }
+    if (rc)
+        return rc;
+    char key[64];
+    revoked_slot_key(id, key, sizeof key);
+    return rk_dbs_set(s->db, key, user, err);
+}
+
 static void session_free(rk_session *s)
 {
     if (!s)
@@ -131,7 +154,8 @@ int rk_session_login(const rk_paths *paths, const char *user, const char *passwo
     snprintf(s->user, sizeof s->user, "%s", user);
     rk_audit_terminal(s->terminal, sizeof s->terminal);
 
-    int rc = rk_keyring_unlock(paths->keyring, user, password, s->dbkey, err);
+    unsigned char slot[RK_SLOT_ID_BYTES];
+    int rc = rk_keyring_unlock_slot(paths->keyring, user, password, s->dbkey, slot, err);
     if (rc == RK_EAUTH) {
         rk_err lerr;
         if (rk_lockout_failure(paths->state, user, time(NULL), s->terminal, &st, &lerr) == RK_OK &&
@@ -151,6 +175,17 @@ int rk_session_login(const rk_paths *paths, const char *user, const char *passwo
         return rc;
     }
 
+    char key[64], who[RK_USERNAME_MAX + 1];
+    rk_err ignore;
+    revoked_slot_key(slot, key, sizeof key);
+    if (rk_dbs_get(s->db, key, who, sizeof who, &ignore) == RK_OK) {
+        write_events(s, RK_AUDIT_LOGIN_FAILED, "replaced keyring slot", &ignore);
+        session_free(s);
+        return rk_err_set(err, RK_EAUTH,
+                          _("The keyring file is older than the registry: the password it holds for %s was replaced. Put the current keyring back, or ask an administrator to reset the password."),
+                          user);
+    }
+
     rk_user_row u;
     rc = rk_dbu_get(s->db, user, &u, err);
     if (rc == RK_ENOTFOUND) {
@@ -163,7 +198,6 @@ int rk_session_login(const rk_paths *paths, const char *user, const char *passwo
         return rc;
     }
     if (!u.active) {
-        rk_err ignore;
         write_events(s, RK_AUDIT_LOGIN_FAILED, "account disabled", &ignore);
         session_free(s);
         return rk_err_set(err, RK_EAUTH, _("The account %s is disabled."), user);
@@ -179,7 +213,6 @@ int rk_session_login(const rk_paths *paths, const char *user, const char *passwo
     snprintf(s->previous_login, sizeof s->previous_login, "%s", u.last_login);
 
     char val[128];
-    rk_err ignore;
     if (rk_dbs_get(s->db, "registry_name", val, sizeof val, &ignore) == RK_OK)
         snprintf(s->registry_name, sizeof s->registry_name, "%s", val);
     else

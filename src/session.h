@@ -43,6 +43,12 @@ int  rk_session_unlock(rk_session *s, const char *password, rk_err *err);
  * a new password). Wrong passwords count towards the lockout like logins. */
 int  rk_session_verify_password(rk_session *s, const char *password, rk_err *err);
 
+/* Records, inside the caller's transaction, that user's current keyring
+ * slot is about to be replaced (new password or reset): a login through
+ * that slot -- a keyring restored from an older copy -- is refused from
+ * then on. No slot yet: nothing to record. */
+int  rk_session_revoke_slot(rk_session *s, const char *user, rk_err *err);
+
 /* Audit an event as this session's user in its own transaction. */
 int  rk_session_audit(rk_session *s, rk_audit_action action, int64_t client_id,
                       const char *details, rk_err *err);

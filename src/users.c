@@ -84,6 +84,8 @@ static int add_db(rk_session *s, const void *arg, rk_err *err)
 static int add_keyring(rk_session *s, const void *arg, rk_err *err)
 {
     const struct add_args *a = arg;
+    if (rk_session_revoke_slot(s, a->row->username, err))
+        return err->code;
     return rk_keyring_set_slot(s->paths.keyring, s->dbkey, a->row->username, a->password,
                                &a->kdf, err);
 }
@@ -132,6 +134,8 @@ static int passwd_db(rk_session *s, const void *arg, rk_err *err)
 static int passwd_keyring(rk_session *s, const void *arg, rk_err *err)
 {
     const struct passwd_args *a = arg;
+    if (rk_session_revoke_slot(s, a->name, err))
+        return err->code;
     return rk_keyring_set_slot(s->paths.keyring, s->dbkey, a->name, a->password, &a->kdf, err);
 }
 

@@ -92,3 +92,21 @@ void ui_dialog_draw(ui *u, const ui_rect *r)
         }
     }
 }
+
+static const ui_action discard_answers[] = { UI_ACT_DISCARD, UI_ACT_KEEP_EDITING };
+
+static const screen_ops discard_dialog = {
+    .name = "discard",
+    .title = N_("Unsaved changes"),
+    .actions = discard_answers,
+    .n_actions = RK_ARRAY_LEN(discard_answers),
+    .globals = UI_G_HELP | UI_G_LOCK | UI_G_QUIT,
+    .overlay = true,
+    .draw = ui_dialog_draw,
+    .action = ui_dialog_action,
+};
+
+void ui_ask_discard(ui *u, ui_dialog_fn on_answer)
+{
+    ui_dialog_open(u, &discard_dialog, _("Unsaved changes"), _("Discard changes? (y/n)"), on_answer);
+}

@@ -15,6 +15,10 @@ typedef void (*ui_dialog_fn)(ui *u, ui_action answer);
 void ui_dialog_open(ui *u, const screen_ops *dialog, const char *title, const char *text,
                     ui_dialog_fn on_answer);
 void ui_dialog_draw(ui *u, const ui_rect *r);
+/* The one question every screen holding unsaved edits asks before closing:
+ * "Discard changes? (y/n)", answered with UI_ACT_DISCARD or
+ * UI_ACT_KEEP_EDITING. */
+void ui_ask_discard(ui *u, ui_dialog_fn on_answer);
 void ui_dialog_action(ui *u, ui_action a);
 
 #endif

@@ -100,6 +100,15 @@ static void draw_choice(ui_field *f, int y, int x, int w, bool focus)
     ui_glyph_put(y, x + w - 1, UI_G_ARROW_R, st);
 }
 
+void ui_field_draw(ui_field *f, ui *u, int y, int x, int w, bool focus)
+{
+    if (f->kind == UI_FIELD_CHOICE)
+        draw_choice(f, y, x, w, focus);
+    else
+        ui_input_draw(&f->le, f->kind == UI_FIELD_SECRET, y, x, w, focus,
+                      &u->cursor_y, &u->cursor_x);
+}
+
 void ui_form_draw(ui_form *form, ui *u, const ui_rect *r)
 {
     int lw = 0;
@@ -121,11 +130,7 @@ void ui_form_draw(ui_form *form, ui *u, const ui_rect *r)
         char label[256];
         snprintf(label, sizeof label, "%s:", _(f->label));
         ui_put(y, r->x + 2, lw, label, focus ? UI_ST_HEADING : UI_ST_NORMAL);
-        if (f->kind == UI_FIELD_CHOICE)
-            draw_choice(f, y, fx, fw, focus);
-        else
-            ui_input_draw(&f->le, f->kind == UI_FIELD_SECRET, y, fx, fw, focus,
-                          &u->cursor_y, &u->cursor_x);
+        ui_field_draw(f, u, y, fx, fw, focus);
         int ew = r->w - (fx - r->x) - 1;
         if (f->error[0])
             ui_put(y + 1, fx, ew, f->error, UI_ST_WARN);
@@ -167,10 +172,13 @@ enum ui_form_result ui_form_key(ui_form *form, const ui_key *k)
         return UI_FORM_NONE;
     }
     if (f->kind == UI_FIELD_CHOICE) {
+        int was = f->choice;
         if (k->fn && k->ch == KEY_LEFT)
             f->choice = (f->choice + f->n_choices - 1) % f->n_choices;
         else if ((k->fn && k->ch == KEY_RIGHT) || (!k->fn && k->ch == ' '))
             f->choice = (f->choice + 1) % f->n_choices;
+        if (f->choice != was)
+            f->error[0] = '\0';   /* the user is fixing it */
         return UI_FORM_NONE;
     }
     if (ui_input_key(&f->le, k))

@@ -43,6 +43,11 @@ bool ui_field_get(const ui_field *f, char *out, size_t n);
  * with rk_password_free. NULL with err set on failure. */
 char *ui_field_secret_dup(const ui_field *f, rk_err *err);
 
+/* One field's value in [x, x + w) of row y: a choice between arrows, or the
+ * text input (placing the cursor when focused), for screens that lay out
+ * their own fields. */
+void ui_field_draw(ui_field *f, ui *u, int y, int x, int w, bool focus);
+
 void ui_form_clear_errors(ui_form *form);
 void ui_form_draw(ui_form *form, ui *u, const ui_rect *r);
 /* NEXT_FIELD / PREV_FIELD. */

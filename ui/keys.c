@@ -58,7 +58,12 @@ void ui_keyspec_label(const ui_keyspec *k, char *buf, size_t n)
     switch (k->kind) {
     case UK_FKEY:   snprintf(buf, n, "F%d", k->val); break;
     case UK_CTRL:   snprintf(buf, n, "%s-%c", C_("key", "Ctrl"), k->val); break;
-    case UK_LETTER: snprintf(buf, n, "%c", k->val); break;
+    case UK_LETTER:
+        if (k->val == ' ')
+            snprintf(buf, n, "%s", C_("key", "Space"));
+        else
+            snprintf(buf, n, "%c", k->val);
+        break;
     case UK_ENTER:  snprintf(buf, n, "%s", C_("key", "Enter")); break;
     case UK_ESC:    snprintf(buf, n, "%s", C_("key", "Esc")); break;
     case UK_TAB:    snprintf(buf, n, "%s", C_("key", "Tab")); break;

@@ -95,9 +95,9 @@ typedef struct ui_keyspec {
     X(ITEM_DELETE, "item-delete", KF(4), KC('K'), false, NC_("fkey", "Remove"), \
       N_("Remove the selected item from the list at the cursor (Delete does the same there)."))  \
     X(DISCARD, "discard", KL('y'), K0, true, NC_("fkey", "Discard"),           \
-      N_("Yes: discard the changes and close the card."))                     \
+      N_("Yes: discard the changes and close."))                              \
     X(KEEP_EDITING, "keep-editing", KL('n'), KESC, true, NC_("fkey", "Keep"),  \
-      N_("No: go back to the card, changes kept."))                           \
+      N_("No: go back, changes kept."))                           \
     X(RELOAD, "reload", KF(5), KL('r'), true, NC_("fkey", "Reload"),           \
       N_("Discard your edits and load the card as it is saved now."))         \
     X(REVIEW, "review", KF(6), KL('v'), true, NC_("fkey", "Review"),           \
@@ -107,16 +107,38 @@ typedef struct ui_keyspec {
     X(DUP_OPEN, "duplicate-open", KENTER, KL('o'), true, NC_("fkey", "Open it"), \
       N_("Open the card of the client already in the register; the new card is dropped.")) \
     X(DUP_CREATE, "duplicate-create", KF(2), KL('c'), true, NC_("fkey", "Create"), \
-      N_("Create the new client anyway: it is a different person."))            \
-    X(DESK, "desk", KF(5), KC('D'), false, NC_("fkey", "Desk"),                  \
+      N_("Create the new client anyway: it is a different person."))          \
+    X(CONSENTS, "consents", KF(5), KC('T'), true, NC_("fkey", "Consent"),      \
+      N_("Open the client's consents and marketing bans: purposes by channels, and the bans beside them.")) \
+    X(CALL_NOTES, "call-notes", KF(6), KC('R'), true, NC_("fkey", "Calls"),    \
+      N_("Open the client's call-recording notes."))                          \
+    X(CONSENT_CYCLE, "consent-cycle", KL(' '), K0, false, NC_("fkey", "Cycle"), \
+      N_("Change the selected cell: unknown, allowed, denied, and round again (skipping what your role may not record).")) \
+    X(CONSENT_ALLOW, "consent-allow", KL('a'), K0, false, NC_("fkey", "Allow"), \
+      N_("Set the selected cell to allowed (for a ban: lifted)."))            \
+    X(CONSENT_DENY, "consent-deny", KL('d'), K0, false, NC_("fkey", "Deny"),   \
+      N_("Set the selected cell to denied: refused or withdrawn (for a ban: in force).")) \
+    X(CONSENT_UNKNOWN, "consent-unknown", KL('u'), K0, false, NC_("fkey", "Unknown"), \
+      N_("Set the selected cell back to unknown: never asked."))              \
+    X(CONSENT_SAVE, "consent-save", KF(2), KC('S'), true, NC_("fkey", "Save"), \
+      N_("Save the changed cells as one event: asks once for their source and an optional note.")) \
+    X(CONSENT_HISTORY, "consent-history", KF(5), KL('h'), true, NC_("fkey", "History"), \
+      N_("List every recorded change of the selected cell: when, who, the source and the note.")) \
+    X(EDIT_CLOSE, "edit-close", KESC, KC('W'), true, NC_("fkey", "Close"),     \
+      N_("Close; if there are unsaved changes, asks whether to discard them.")) \
+    X(CALL_NEW, "call-new", KF(2), KL('n'), true, NC_("fkey", "New"),          \
+      N_("Write a note of a recorded call with this client."))                \
+    X(CALL_AMEND, "call-amend", KF(3), KL('a'), true, NC_("fkey", "Amend"),    \
+      N_("Append a dated correction to the selected note; only its author may.")) \
+    X(DESK, "desk", KF(5), KC('O'), false, NC_("fkey", "Desk"),                  \
       N_("The data protection officer's desk: open requests by due date, overdue ones marked.")) \
-    X(REQUEST_NEW, "request-new", KF(6), KC('R'), false, NC_("fkey", "Request"), \
+    X(REQUEST_NEW, "request-new", KC('G'), K0, false, NC_("fkey", "Request"), \
       N_("Register a request of this person (access, erasure, restriction ...) with how the identity was checked.")) \
     X(REQUEST_REPORT, "request-report", KF(2), KL('r'), true, NC_("fkey", "Report"), \
       N_("Write the report the selected request calls for to files (access: text and JSON)."))   \
     X(REQUEST_DECIDE, "request-decide", KF(3), KL('d'), true, NC_("fkey", "Decide"), \
       N_("Close the selected request with the decision and its reasons."))     \
-    X(CLIENT_ERASE, "client-erase", KF(5), KC('E'), false, NC_("fkey", "Erase"), \
+    X(CLIENT_ERASE, "client-erase", KC('X'), K0, false, NC_("fkey", "Erase"), \
       N_("Erase this client for good (dpo), after typing the customer number again.")) \
     X(AUDIT_LOG, "audit-log", KF(4), KL('a'), false, NC_("fkey", "Audit"),       \
       N_("The audit log: who did what and when, filtered by user, client, action and date.")) \

@@ -63,11 +63,10 @@ static struct {
 } st;
 
 static const ui_action card_actions[] = {
-    UI_ACT_SAVE, UI_ACT_TAB_PREV, UI_ACT_TAB_NEXT, UI_ACT_CARD_CLOSE,
-    UI_ACT_ITEM_ADD, UI_ACT_ITEM_DELETE, UI_ACT_NEXT_FIELD, UI_ACT_PREV_FIELD, UI_ACT_REQUEST_NEW,
-    UI_ACT_CLIENT_ERASE,
+    UI_ACT_SAVE, UI_ACT_CONSENTS, UI_ACT_CALL_NOTES, UI_ACT_TAB_PREV, UI_ACT_TAB_NEXT, UI_ACT_CARD_CLOSE,
+    UI_ACT_ITEM_ADD, UI_ACT_ITEM_DELETE, UI_ACT_NEXT_FIELD, UI_ACT_PREV_FIELD,
+    UI_ACT_REQUEST_NEW, UI_ACT_CLIENT_ERASE,
 };
-static const ui_action discard_answers[] = { UI_ACT_DISCARD, UI_ACT_KEEP_EDITING };
 static const ui_action conflict_answers[] = { UI_ACT_RELOAD, UI_ACT_REVIEW, UI_ACT_CANCEL };
 static const ui_action dup_answers[] = { UI_ACT_DUP_OPEN, UI_ACT_DUP_CREATE, UI_ACT_CANCEL };
 static const ui_action item_actions[] = {
@@ -75,7 +74,7 @@ static const ui_action item_actions[] = {
 };
 static const ui_action review_actions[] = { UI_ACT_REAPPLY, UI_ACT_RELOAD, UI_ACT_CLOSE };
 
-static const screen_ops discard_dialog, conflict_dialog, dup_dialog, item_screen, review_screen;
+static const screen_ops conflict_dialog, dup_dialog, item_screen, review_screen;
 
 /* ---- the card's data ------------------------------------------------------ */
 
@@ -233,6 +232,21 @@ static void value_line(const rk_client *c, rk_field f, char *out, size_t n)
             break;
         used += (size_t)w;
     }
+}
+
+/* "Mäkinen, Anna, customer number 1001", sanitized. */
+static void client_heading(const rk_client *o, char *out, size_t n)
+{
+    char buf[512], name[512];
+    snprintf(buf, sizeof buf, "%s, %s", o->value[RK_F_LAST_NAME] ? o->value[RK_F_LAST_NAME] : "",
+             o->value[RK_F_FIRST_NAMES] ? o->value[RK_F_FIRST_NAMES] : "");
+    rk_sanitize(name, sizeof name, buf, 0);
+    const char *cno = o->value[RK_F_CUSTOMER_NO];
+    if (cno && cno[0])
+        snprintf(buf, sizeof buf, _("%s, customer number %s"), name, cno);
+    else
+        snprintf(buf, sizeof buf, "%s", name);
+    rk_sanitize(out, n, buf, 0);
 }
 
 /* ---- editors -------------------------------------------------------------- */
@@ -812,19 +826,44 @@ static void delete_item(ui *u)
 }
 
 static void open_item_form(ui *u);
-static void card_title(char *out, size_t n);
+
+/* The consent grid and the call notes belong to a saved client; the card
+ * stays open under them. */
+static void open_beside(ui *u, ui_action a)
+{
+    char heading[512], extra[512];
+    if (st.is_new) {
+        ui_msg_info(u, "%s", _("Save the new client first: consents and call notes belong to a saved client."));
+        return;
+    }
+    client_heading(st.orig, heading, sizeof heading);
+    if (a == UI_ACT_CONSENTS) {
+        bool popreg = visible(st.orig, RK_F_POPREG_BANS);
+        if (popreg)
+            value_line(st.orig, RK_F_POPREG_BANS, extra, sizeof extra);
+        ui_consent_open(u, st.orig->id, heading, popreg ? extra : NULL);
+    } else {
+        /* A masked number is no number to call back. */
+        bool number = st.orig->level[RK_F_PHONES] >= RK_LEVEL_READ && st.orig->nphones > 0;
+        snprintf(extra, sizeof extra, "%s", number ? st.orig->phones[0].number : "");
+        ui_calls_open(u, st.orig->id, heading, extra);
+    }
+}
 
 static void card_action(ui *u, ui_action a)
 {
     switch (a) {
+    case UI_ACT_CONSENTS:
+    case UI_ACT_CALL_NOTES:
+        open_beside(u, a);
+        break;
     case UI_ACT_SAVE:
         save(u);
         break;
     case UI_ACT_CARD_CLOSE:
         leave_focus();
         if (modified())
-            ui_dialog_open(u, &discard_dialog, _("Unsaved changes"), _("Discard changes? (y/n)"),
-                           on_discard);
+            ui_ask_discard(u, on_discard);
         else
             ui_pop(u);
         break;
@@ -853,7 +892,7 @@ static void card_action(ui *u, ui_action a)
             ui_msg_error(u, "%s", _("Save the new client first; then register the request."));
         } else {
             char who[512];
-            card_title(who, sizeof who);
+            client_heading(st.orig, who, sizeof who);
             ui_request_form(u, st.orig->id, who);
         }
         break;
@@ -864,7 +903,7 @@ static void card_action(ui *u, ui_action a)
             ui_msg_error(u, "%s", _("Save or discard the changes on the card first."));
         } else {
             char who[512];
-            card_title(who, sizeof who);
+            client_heading(st.orig, who, sizeof who);
             ui_erase_form(u, st.orig->id, st.orig->value[RK_F_CUSTOMER_NO], who);
         }
         break;
@@ -1203,33 +1242,16 @@ static const char *hint(void)
     }
 }
 
-/* "Last, First, customer number N" (sanitised), or "New client". */
-static void card_title(char *out, size_t n)
-{
-    const rk_client *o = st.orig;
-    char name[512], buf[512];
-    if (st.is_new) {
-        snprintf(buf, sizeof buf, "%s", _("New client"));
-    } else {
-        snprintf(buf, sizeof buf, "%s, %s", o->value[RK_F_LAST_NAME] ? o->value[RK_F_LAST_NAME] : "",
-                 o->value[RK_F_FIRST_NAMES] ? o->value[RK_F_FIRST_NAMES] : "");
-        rk_sanitize(name, sizeof name, buf, 0);
-        const char *cno = o->value[RK_F_CUSTOMER_NO];
-        if (cno && cno[0])
-            snprintf(buf, sizeof buf, _("%s, customer number %s"), name, cno);
-        else
-            snprintf(buf, sizeof buf, "%s", name);
-    }
-    rk_sanitize(out, n, buf, 0);
-}
-
 static void card_draw(ui *u, const ui_rect *r)
 {
     const rk_client *o = st.orig;
     char name[512], buf[512], when[32];
     if (!o)
         return;
-    card_title(name, sizeof name);
+    if (st.is_new)
+        snprintf(name, sizeof name, "%s", _("New client"));
+    else
+        client_heading(o, name, sizeof name);
     /* A restricted record says so in a banner at the right of its name. */
     int bw = 0;
     if (o->restricted) {
@@ -1281,17 +1303,6 @@ const screen_ops ui_screen_card = {
 };
 
 /* ---- dialogs -------------------------------------------------------------- */
-
-static const screen_ops discard_dialog = {
-    .name = "card-discard",
-    .title = N_("Unsaved changes"),
-    .actions = discard_answers,
-    .n_actions = RK_ARRAY_LEN(discard_answers),
-    .globals = UI_G_HELP | UI_G_LOCK | UI_G_QUIT,
-    .overlay = true,
-    .draw = ui_dialog_draw,
-    .action = ui_dialog_action,
-};
 
 static const screen_ops conflict_dialog = {
     .name = "card-conflict",

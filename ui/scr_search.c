@@ -128,7 +128,9 @@ static void search_action(ui *u, ui_action a)
         break;
     case UI_ACT_DESK:
         if (u->session->role != RK_ROLE_DPO) {
-            ui_msg_error(u, "%s", _("The requests desk is the data protection officer's; register a request on the client's card (F6)."));
+            char k[64];
+            ui_action_keys_label(UI_ACT_REQUEST_NEW, k, sizeof k);
+            ui_msg_error(u, _("The requests desk is the data protection officer's; register a request on the client's card (%s)."), k);
             break;
         }
         audit(u);

@@ -98,6 +98,25 @@ void ui_password_form(ui *u, const char *user, bool own);
 void ui_card_open(ui *u, int64_t id);
 void ui_card_new(ui *u);
 
+/* Opened from the card of a saved client. heading says who ("Mäkinen,
+ * Anna, customer number 1001"; sanitized here). An error (the role may
+ * not, no such client) goes to the message line and nothing is opened. */
+/* The consent and ban grid; popreg: the client's population register bans
+ * as the role sees them, NULL when the role does not see them. */
+void ui_consent_open(ui *u, int64_t client_id, const char *heading, const char *popreg);
+/* The client's call-recording notes; number: the client's first phone
+ * number, offered in a new note ("" if none). */
+void ui_calls_open(ui *u, int64_t client_id, const char *heading, const char *number);
+
+/* The call-note forms, opened from the notes list: a new note, or an
+ * amendment by the note's author. on_saved gets the note's id after a save. */
+struct rk_call_note;
+typedef void (*ui_calls_saved_fn)(ui *u, int64_t note_id);
+void ui_call_note_new(ui *u, int64_t client_id, const char *heading, const char *number,
+                      ui_calls_saved_fn on_saved);
+void ui_call_note_amend(ui *u, const struct rk_call_note *note, const char *heading,
+                        ui_calls_saved_fn on_saved);
+
 /* The dpo's desk (requests by due date) and the form registering a
  * request of one client (`who`: how the card names the client). */
 extern const screen_ops ui_screen_dpo;

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "utf8.h"
+
 #define TICK_MS 250          /* the loop wakes this often for signals, idle time */
 #define ESC_DIGIT_MS 400     /* how long Esc waits for a digit (Esc 1 = F1) */
 
@@ -125,4 +127,28 @@ bool ui_term_read_key(ui_key *k)
         ungetch((int)c2);
     }
     return true;
+}
+
+size_t ui_term_read_text(char *buf, size_t len, size_t cap)
+{
+    size_t start = len;
+    wtimeout(stdscr, 0);
+    while (len + 5 < cap) {
+        wint_t c;
+        int r = wget_wch(stdscr, &c);
+        if (r == ERR)
+            break;
+        if (r == KEY_CODE_YES) {
+            ungetch((int)c);
+            break;
+        }
+        if ((c < 0x20 && c != '\r' && c != '\n' && c != '\t') || c == 0x7f) {
+            unget_wch((wchar_t)c);
+            break;
+        }
+        len += ui_utf8_put((wchar_t)c, buf + len);
+    }
+    buf[len] = '\0';
+    wtimeout(stdscr, TICK_MS);
+    return len - start;
 }

@@ -30,4 +30,11 @@ bool ui_term_colour(void);    /* colours in use (terminal has them, no NO_COLOR)
  * Esc then a digit (or Alt-digit) comes back as F1..F10. */
 bool ui_term_read_key(ui_key *k);
 
+/* Appends to buf (UTF-8, NUL-terminated, at most cap bytes with the NUL)
+ * the text characters already waiting, without waiting for more: the rest
+ * of a paste, read in one go instead of one key per screen update. Stops
+ * before a key that is not text (left to be read as a key); line breaks
+ * and tabs count as text. Returns the bytes appended. */
+size_t ui_term_read_text(char *buf, size_t len, size_t cap);
+
 #endif

@@ -42,6 +42,17 @@ add_user() {
         >/dev/null || fail "user add $1 failed"
 }
 
+# Runs the command line as a user, the password on fd 3: rk_as USER PASSWORD ARGS...
+rk_as() {
+    local u=$1 p=$2; shift 2
+    "$RK" --user "$u" --password-fd 3 "$@" 3<<<"$p"
+}
+
+# The rows of the audit chain (it is verified on the way): audit_rows USER PASSWORD
+audit_rows() {
+    rk_as "$1" "$2" audit verify | sed -nE 's/.*intact: ([0-9]+) rows.*/\1/p'
+}
+
 # start [WIDTH HEIGHT] -- command...: runs a command in a fresh tmux session.
 start() {
     local w=100 h=30
@@ -78,4 +89,16 @@ login() {
     expect "Username"
     type_text "$1"; keys Enter
     type_text "$2"; keys Enter
+}
+
+# Starts the program at 80x24, logs in and opens the card of the one client
+# a search finds: open_card USER PASSWORD QUERY
+open_card() {
+    start 80 24 -- "$RK"
+    login "$1" "$2"
+    expect "Search:"
+    type_text "$3"
+    expect "1 hit"
+    keys Enter
+    expect ", customer number"
 }

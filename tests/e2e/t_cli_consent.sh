@@ -16,10 +16,6 @@ add_user lasse billing "$BPW"
 add_user maija marketing "$MPW"
 add_user tiina dpo "$DPW"
 
-rk_as() {   # rk_as USER PASSWORD ARGS... (the password on fd 3)
-    local u=$1 p=$2; shift 2
-    "$RK" --user "$u" --password-fd 3 "$@" 3<<<"$p"
-}
 want_rc() {  # want_rc CODE DESCRIPTION -- command...
     local want=$1 what=$2; shift 3
     "$@" >"$WORK/out" 2>"$WORK/err"; local rc=$?

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The registered person's rights in the TUI: reception registers an access
-# request on the card (F6); the dpo's desk (F5) lists it with its due date,
+# request on the card (Ctrl-G); the dpo's desk (F5) lists it with its due date,
 # writes the access report to files (text and JSON, dates dd.mm.yyyy) and
 # closes the request with a decision; the audit log viewer verifies the
 # chain, filters by user and client and opens an event; the retention
 # review lists an expired call note and deletes it after a confirmation; a restricted client's card shows the
-# banner; the dpo erases a client from the card after typing the customer
+# banner; the dpo erases a client from the card (Ctrl-X) after typing the customer
 # number again, and the client is gone from search and from the database.
 source "$(dirname "$0")/lib.sh"
 
@@ -36,7 +36,7 @@ type_text mäkinen
 expect "1 hit"
 keys Enter
 expect "Mäkinen, Anna, customer number 100001"
-keys F6
+keys C-g
 expect "Register a request"
 expect "Access to own data (GDPR 15)"
 keys Tab Tab            # kind -> channel -> identity
@@ -44,7 +44,7 @@ type_text "passport seen at the desk"
 keys F2
 expect "Registered request 1; the answer is due"
 expect "Mäkinen, Anna, customer number 100001"
-keys F6                 # the form lists the person's requests so far
+keys C-g                # the form lists the person's requests so far
 expect "Requests so far:"
 expect "#1 $TODAY Access to own data (GDPR 15), due"
 keys Escape
@@ -135,7 +135,7 @@ type_text poistettava
 expect "1 hit"
 keys Enter
 expect "Poistettava, Liisa, customer number 100003"
-keys F5
+keys C-x
 expect "Customer number again"
 type_text 100001
 keys F2

@@ -265,18 +265,31 @@ START_TEST(visibility_by_role)
     ck_assert_uint_eq(n, 1);
     rk_calls_free(notes, n);
     rk_session_logout(r);
-    /* The policy table's pseudo-field "call_notes" overrides the default. */
+    /* The policy table's area "call_notes" overrides the default, set as
+     * `rekisteri policy set` sets it. */
+    ck_assert_int_eq(rk_policy_area_default(RK_ROLE_RECEPTION, RK_AREA_CALL_NOTES), RK_LEVEL_WRITE);
+    ck_assert_int_eq(rk_policy_area_default(RK_ROLE_BILLING, RK_AREA_CALL_NOTES), RK_LEVEL_HIDDEN);
     rk_session *a = fix_login("admin");
-    ck_assert_int_eq(rk_db_begin(a->db, &err), RK_OK);
-    ck_assert_int_eq(rk_dbc_policy_set(a->db, "billing", "call_notes", "read", &err), RK_OK);
-    ck_assert_int_eq(rk_db_commit(a->db, &err), RK_OK);
+    ck_assert_int_eq(rk_clients_policy_set(a, "billing", "call_notes", "masked", &err), RK_EUSAGE);
+    ck_assert_int_eq(rk_clients_policy_set(a, "billing", "call_notes", "read", &err), RK_OK);
+    ck_assert_int_eq(rk_clients_policy_set(a, "dpo", "call_notes", "read", &err), RK_OK);
     rk_session_logout(a);
     rk_session *b = fix_login("billing");
+    rk_level l;
+    ck_assert_int_eq(rk_calls_level(b, &l, &err), RK_OK);
+    ck_assert_int_eq(l, RK_LEVEL_READ);
     ck_assert_int_eq(rk_calls_list(b, id, &notes, &n, &err), RK_OK);
     ck_assert_uint_eq(n, 1);
     rk_calls_free(notes, n);
     ck_assert_int_eq(rk_calls_add(b, &in, NULL, 0, NULL, NULL, NULL, &err), RK_EDENIED);
     rk_session_logout(b);
+    /* Lowered for the dpo: reads still, writes and amendments refused. */
+    rk_session *d = fix_login("dpo");
+    ck_assert_int_eq(rk_calls_list(d, id, &notes, &n, &err), RK_OK);
+    rk_calls_free(notes, n);
+    ck_assert_int_eq(rk_calls_add(d, &in, NULL, 0, NULL, NULL, NULL, &err), RK_EDENIED);
+    ck_assert_int_eq(rk_calls_amend(d, note, "Korjaus", NULL, &err), RK_EDENIED);
+    rk_session_logout(d);
 }
 END_TEST
 

@@ -192,6 +192,14 @@ START_TEST(notice_version_note_and_audit)
     }
     rk_consent_history_free(ev);
     /* An explicit version wins over the setting. */
+    /* Reading the grid or the history is a read of client data: audited. */
+    int64_t reads = count_rows(s, "SELECT COUNT(*) FROM audit WHERE action = 'consents_read'");
+    rk_consent_grid g;
+    ck_assert_int_eq(rk_consent_grid_get(s, id, &g, &err), RK_OK);
+    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM audit WHERE action = 'consents_read'"), reads + 1);
+    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM audit WHERE action = 'consents_read'"
+                                   " AND details = 'grid'"), 1);
+    ck_assert_int_ge(reads, 1);   /* the history read above */
     rk_consent_batch b2 = { .source = RK_CSOURCE_LETTER, .notice_version = "v7" };
     ck_assert_int_eq(rk_consent_apply(s, id, ch, 1, &b2, NULL, &err), RK_OK);
     ck_assert_int_eq(rk_consent_history(s, id, -1, &ev, &n, &err), RK_OK);
@@ -306,17 +314,59 @@ START_TEST(roles_for_consents)
         ck_assert_int_eq(rk_consent_apply(s, id, &allow, 1, &b, NULL, &err), RK_OK);
         rk_session_logout(s);
     }
-    /* The policy table's pseudo-field "consents" overrides the default. */
+    /* The policy table's area "consents" overrides the default, set as
+     * `rekisteri policy set` sets it. */
     rk_session *a = fix_login("admin");
-    ck_assert_int_eq(rk_db_begin(a->db, &err), RK_OK);
-    ck_assert_int_eq(rk_dbc_policy_set(a->db, "billing", "consents", "read", &err), RK_OK);
-    ck_assert_int_eq(rk_db_commit(a->db, &err), RK_OK);
+    ck_assert_int_eq(rk_clients_policy_set(a, "billing", "consents", "read", &err), RK_OK);
     rk_session_logout(a);
     rk_session *bi = fix_login("billing");
+    rk_level l;
+    ck_assert_int_eq(rk_consent_level(bi, &l, &err), RK_OK);
+    ck_assert_int_eq(l, RK_LEVEL_READ);
     ck_assert_int_eq(rk_consent_grid_get(bi, id, &g, &err), RK_OK);
     ck_assert_int_eq(g.slot[allow.slot].state, RK_CSTATE_ALLOWED);
     ck_assert_int_eq(rk_consent_apply(bi, id, &deny, 1, &b, NULL, &err), RK_EDENIED);
     rk_session_logout(bi);
+}
+END_TEST
+
+/* The defaults live in the policy table (src/policy.c); an administrator's
+ * row changes what a role may do, both ways, and "masked" is refused. */
+START_TEST(consents_policy_rows)
+{
+    ck_assert_int_eq(rk_policy_area_default(RK_ROLE_RECEPTION, RK_AREA_CONSENTS), RK_LEVEL_WRITE);
+    ck_assert_int_eq(rk_policy_area_default(RK_ROLE_MARKETING, RK_AREA_CONSENTS), RK_LEVEL_READ);
+    ck_assert_int_eq(rk_policy_area_default(RK_ROLE_BILLING, RK_AREA_CONSENTS), RK_LEVEL_HIDDEN);
+    ck_assert_int_eq(rk_policy_area_default(RK_ROLE_ADMIN, RK_AREA_CONSENTS), RK_LEVEL_HIDDEN);
+    ck_assert_int_eq(rk_area_parse("consents"), RK_AREA_CONSENTS);
+
+    int64_t id = plain_client("Anna", "Mäkinen", NULL);
+    rk_err err;
+    rk_consent_grid g;
+    rk_consent_change allow = { RK_SLOT_CELL(RK_PURPOSE_RESEARCH, RK_CHANNEL_POST), RK_CSTATE_ALLOWED };
+    rk_consent_batch b = { .source = RK_CSOURCE_LETTER };
+    rk_session *a = fix_login("admin");
+    ck_assert_int_eq(rk_clients_policy_set(a, "marketing", "consents", "masked", &err), RK_EUSAGE);
+    ck_assert_ptr_nonnull(strstr(err.msg, "cannot be masked"));
+    ck_assert_int_eq(rk_clients_policy_set(a, "marketing", "consent", "read", &err), RK_EUSAGE);
+    /* Marketing may grant once given write; reception loses the grid. */
+    ck_assert_int_eq(rk_clients_policy_set(a, "marketing", "consents", "write", &err), RK_OK);
+    ck_assert_int_eq(rk_clients_policy_set(a, "reception", "consents", "hidden", &err), RK_OK);
+    rk_session_logout(a);
+    rk_session *m = fix_login("marketing");
+    ck_assert_int_eq(rk_consent_apply(m, id, &allow, 1, &b, NULL, &err), RK_OK);
+    rk_session_logout(m);
+    rk_session *r = fix_login("reception");
+    ck_assert_int_eq(rk_consent_grid_get(r, id, &g, &err), RK_EDENIED);
+    ck_assert_int_eq(rk_consent_apply(r, id, &allow, 1, &b, NULL, &err), RK_EDENIED);
+    rk_session_logout(r);
+    /* Back to the default: the admin's row is replaced, not added to. */
+    a = fix_login("admin");
+    ck_assert_int_eq(rk_clients_policy_set(a, "marketing", "consents", "read", &err), RK_OK);
+    rk_session_logout(a);
+    m = fix_login("marketing");
+    ck_assert_int_eq(rk_consent_apply(m, id, &allow, 1, &b, NULL, &err), RK_EDENIED);
+    rk_session_logout(m);
 }
 END_TEST
 
@@ -939,6 +989,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, grouped_change_is_atomic);
     tcase_add_test(tc, ledger_is_append_only);
     tcase_add_test(tc, roles_for_consents);
+    tcase_add_test(tc, consents_policy_rows);
     tcase_add_test(tc, contact_rule_full_truth_table);
     tcase_add_test(tc, rule_reads_client_flags_and_withdrawals_at_once);
     tcase_add_test(tc, optin_channels_setting);
