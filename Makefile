@@ -90,7 +90,7 @@ $(BUILD)/locale/%/LC_MESSAGES/rekisteri.mo: locale/%.po
 # program in tmux. tests/run prints one closing "N passed, N failed" line.
 check: all $(TEST_BINS)
 	$(MAKE) --no-print-directory BUILD=build-asan SAN=1 unit-bins
-	tests/run --unit $(BUILD)/tests --asan build-asan/tests --e2e tests/e2e
+	tests/run --unit $(BUILD)/tests --asan build-asan/tests --e2e tests/e2e --i18n
 
 unit-bins: $(TEST_BINS)
 
@@ -115,11 +115,16 @@ demo: all
 	./rekisteri demo --dir demo-registry
 	./rekisteri --dir demo-registry
 
+# Translator workflow (locale/README.md): `make po` regenerates the template
+# from every marked string and merges it into each catalog (new strings come
+# in empty, changed ones fuzzy); fill the msgstr, then `make` and the test
+# tests/i18n-complete. A language is added by naming it in LINGUAS.
+LINGUAS    = fi sv
 po:
-	xgettext --from-code=UTF-8 -k_ -kN_ -kC_:1c,2 -kNC_:1c,2 -o locale/rekisteri.pot \
-	    --package-name=rekisteri --package-version=$(VERSION) \
-	    --msgid-bugs-address= $(sort $(DB_SRC) $(CORE_SRC) src/main.c $(UI_SRC) $(wildcard src/*.h ui/*.h))
-	for po in $(PO_FILES); do msgmerge -q -U --backup=none $$po locale/rekisteri.pot; done
+	scripts/po-extract locale/rekisteri.pot $(VERSION)
+	for lang in $(LINGUAS); do po=locale/$$lang.po; \
+	    if [ -f $$po ]; then msgmerge -q -U --backup=none --add-location=file $$po locale/rekisteri.pot; \
+	    else msginit --no-translator -l $$lang.UTF-8 -i locale/rekisteri.pot -o $$po; fi; done
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)

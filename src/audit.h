@@ -39,17 +39,18 @@
     X(DISCLOSURES_READ, "disclosures_read", N_("Disclosure register read"))        \
     X(DISCLOSURE_CORRECTED, "disclosure_corrected", N_("Disclosure register corrected")) \
     X(CONSENTS_READ,    "consents_read",    N_("Consents and bans read")) \
-    X(REQUEST_ADDED,    "request_added",    N_("Data subject request registered"))   \
+    X(USER_LANGUAGE,    "user_language",    N_("User's language changed"))     \
+    X(REQUEST_ADDED,    "request_added",    N_("Data subject request registered")) \
     X(REQUEST_EXTENDED, "request_extended", N_("Data subject request deadline extended")) \
-    X(REQUEST_CLOSED,   "request_closed",   N_("Data subject request closed"))       \
-    X(REQUESTS_READ,    "requests_read",    N_("Requests register read"))            \
+    X(REQUEST_CLOSED,   "request_closed",   N_("Data subject request closed")) \
+    X(REQUESTS_READ,    "requests_read",    N_("Requests register read"))      \
     X(REPORT_PRODUCED,  "report_produced",  N_("Access, portability or log report produced")) \
-    X(CLIENT_ERASED,    "client_erased",    N_("Client erased"))                     \
+    X(CLIENT_ERASED,    "client_erased",    N_("Client erased"))               \
     X(HOLD_ENDED,       "hold_ended",       N_("Legal hold ended, kept data erased")) \
-    X(CLIENT_RESTRICTED, "client_restricted", N_("Processing restricted"))           \
+    X(CLIENT_RESTRICTED, "client_restricted", N_("Processing restricted"))     \
     X(CLIENT_UNRESTRICTED, "client_unrestricted", N_("Restriction of processing lifted")) \
-    X(RETENTION_REVIEWED, "retention_reviewed", N_("Retention review listed"))       \
-    X(AUDIT_READ,       "audit_read",       N_("Audit log read"))                   \
+    X(RETENTION_REVIEWED, "retention_reviewed", N_("Retention review listed")) \
+    X(AUDIT_READ,       "audit_read",       N_("Audit log read"))              \
     X(CALL_NOTE_DELETED, "call_note_deleted", N_("Call note deleted after its keep-until date")) \
     X(DISCLOSURE_ADDED, "disclosure_added", N_("Disclosure entered in the register by hand"))
 

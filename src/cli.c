@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "sanitize.h"
 #include "secure.h"
 #include "session.h"
@@ -336,7 +337,10 @@ static int login(cli_ctx *c)
         return cli_fail(c);
     int rc = rk_session_login(&c->paths, user, pw, &c->session, NULL, &c->err);
     rk_password_free(pw);
-    return rc ? cli_fail(c) : RK_OK;
+    if (rc)
+        return cli_fail(c);
+    rk_i18n_set_language(c->session->language);   /* the user's own language from here on */
+    return RK_OK;
 }
 
 int rk_cli_main(int argc, char **argv, rk_ui_fn run_ui)

@@ -9,6 +9,7 @@
 
 #include "calls.h"
 #include "cli_internal.h"
+#include "i18n.h"
 #include "clients.h"
 #include "consent.h"
 #include "disclosure.h"
@@ -256,7 +257,9 @@ static int cmd_consent_show(cli_ctx *c)
         any = true;
         char name[48];
         rk_slot_name(s, name, sizeof name);
-        printf("  %-34s %-8s %s %s %s", name, rk_cstate_name(e->state), e->since, e->user,
+        char since[RK_DATE_TEXT];
+        rk_format_timestamp(e->since, since, sizeof since);
+        printf("  %-34s %-8s %s %s %s", name, rk_cstate_name(e->state), since, e->user,
                e->source >= 0 ? rk_csource_name((rk_csource)e->source) : "?");
         if (e->call_id)
             printf(" call=%lld", (long long)e->call_id);
@@ -444,15 +447,21 @@ static int cmd_calls_list(cli_ctx *c)
         rk_call_note *x = &notes[i];
         char rec[2 * RK_CALL_RECORDING_ID_MAX + 2];
         clean_line(rec, sizeof rec, x->recording_id);
-        printf(_("Call note %lld: %s, %s, %ld s, %s, by %s\n"), (long long)x->id, x->started,
+        /* A report people read: dates in the user's conventions. */
+        char started[RK_DATE_TEXT], keep[RK_DATE_TEXT];
+        rk_format_timestamp(x->started, started, sizeof started);
+        rk_format_iso_date(x->keep_until, keep, sizeof keep);
+        printf(_("Call note %lld: %s, %s, %ld s, %s, by %s\n"), (long long)x->id, started,
                rk_call_direction_label(x->direction), x->duration, x->number, x->user);
         printf(_("  recording %s; purpose: %s; caller told: %s; training use: %s; keep until %s\n"),
                rec[0] ? rec : "-", rk_call_purpose_label(x->purpose), x->told ? _("yes") : _("no"),
-               x->training_consent ? _("yes") : _("no"), x->keep_until);
+               x->training_consent ? _("yes") : _("no"), keep);
         print_text_block(x->summary);
         for (size_t k = 0; k < x->namendments; k++) {
-            printf(_("  Amendment %lld, %s, by %s:\n"), (long long)x->amendments[k].id,
-                   x->amendments[k].ts, x->amendments[k].user);
+            char ts[RK_DATE_TEXT];
+            rk_format_timestamp(x->amendments[k].ts, ts, sizeof ts);
+            printf(_("  Amendment %lld, %s, by %s:\n"), (long long)x->amendments[k].id, ts,
+                   x->amendments[k].user);
             print_text_block(x->amendments[k].text);
         }
     }
@@ -545,7 +554,9 @@ static int cmd_disclosures(cli_ctx *c)
         char recipient[600], note[1100];
         clean_line(recipient, sizeof recipient, d[i].recipient);
         clean_line(note, sizeof note, d[i].note);
-        printf(_("Disclosure %lld: %s by %s, %s"), (long long)d[i].id, d[i].ts, d[i].user, d[i].kind);
+        char ts[RK_DATE_TEXT];
+        rk_format_timestamp(d[i].ts, ts, sizeof ts);
+        printf(_("Disclosure %lld: %s by %s, %s"), (long long)d[i].id, ts, d[i].user, d[i].kind);
         if (d[i].corrects)
             printf(_(" of entry %lld"), (long long)d[i].corrects);
         printf("\n");

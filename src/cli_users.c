@@ -10,6 +10,7 @@
 #include "clients.h"
 #include "config.h"
 #include "demo_data.h"
+#include "i18n.h"
 #include "password.h"
 #include "sanitize.h"
 #include "secure.h"
@@ -26,6 +27,7 @@ static int cmd_user_list(cli_ctx *c);
 static int cmd_config_show(cli_ctx *c);
 static int cmd_config_set(cli_ctx *c);
 static int cmd_audit_verify(cli_ctx *c);
+static int cmd_user_lang(cli_ctx *c);
 
 static const cli_command commands[] = {
     { .words = "init", .min_args = 0, .max_args = 0, .opts = RK_OPT_DIR | RK_OPT_ADMIN | RK_OPT_NAME | RK_OPT_REGISTRY_NAME | RK_OPT_NEW_PASSWORD_FD,
@@ -72,6 +74,10 @@ static const cli_command commands[] = {
       .login = true, .run = cmd_audit_verify,
       .synopsis = N_("audit verify"),
       .help = N_("Check the whole audit chain; names the first broken row (dpo, admin).") },
+    { .words = "user lang", .min_args = 2, .max_args = 2, .opts = AUTH_OPTS,
+      .login = true, .run = cmd_user_lang,
+      .synopsis = N_("user lang NAME fi|sv|en|auto"),
+      .help = N_("Set the language the program speaks to a user; auto follows the locale (own, or admin).") },
 };
 
 const cli_table rk_cli_user_commands = { commands, RK_ARRAY_LEN(commands) };
@@ -135,10 +141,10 @@ static int demo_next(void *ctx, rk_client **out, rk_err *err)
     int rc = rk_demo_gen_client(d->gen, d->cur, err);
     if (rc)
         return rc;
-    if (d->progress && ++d->done % 10000 == 0)
-        fprintf(stderr, _("\rAdding demo clients: %ld / %ld"), d->done, d->n);
-    else if (!d->progress)
-        d->done++;
+    if (++d->done % 10000 == 0 && d->progress) {
+        fputc('\r', stderr);
+        fprintf(stderr, _("Adding demo clients: %ld / %ld"), d->done, d->n);
+    }
     *out = d->cur;
     return RK_OK;
 }
@@ -154,8 +160,12 @@ static int demo_clients(cli_ctx *c, long n)
     size_t added;
     if (rc == RK_OK)
         rc = rk_clients_create_stream(s, demo_next, &d, (size_t)n, "demo data", &added, &c->err);
+    if (d.progress && rc == RK_OK) {
+        fputc('\r', stderr);
+        fprintf(stderr, _("Adding demo clients: %ld / %ld, indexed"), n, n);
+    }
     if (d.progress)
-        fprintf(stderr, rc ? "\n" : _("\rAdding demo clients: %ld / %ld, indexed\n"), n, n);
+        fputc('\n', stderr);
     rk_client_free(d.cur);
     rk_demo_gen_free(d.gen);
     rk_session_logout(s);
@@ -319,5 +329,14 @@ static int cmd_audit_verify(cli_ctx *c)
     if (rc)
         return cli_fail(c);
     printf(_("The audit chain is intact: %lld rows verified.\n"), (long long)rows);
+    return RK_OK;
+}
+
+static int cmd_user_lang(cli_ctx *c)
+{
+    const char *lang = strcmp(c->args[1], "auto") == 0 ? "" : c->args[1];
+    if (rk_user_set_language(c->session, c->args[0], lang, &c->err))
+        return cli_fail(c);
+    printf(_("%s now sees the program in: %s.\n"), c->args[0], rk_language_label(lang));
     return RK_OK;
 }

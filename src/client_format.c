@@ -2,28 +2,16 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "i18n.h"
 #include "sanitize.h"
 
 void rk_date_display(const char *iso, char *out, size_t n)
 {
-    struct tm tm = { 0 };
-    const char *end = strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (end && !*end) {
-        /* A UTC timestamp: shown in local time, to the minute. */
-        time_t t = timegm(&tm);
-        struct tm local;
-        localtime_r(&t, &local);
-        snprintf(out, n, "%02d.%02d.%04d %02d:%02d", local.tm_mday, local.tm_mon + 1,
-                 local.tm_year + 1900, local.tm_hour, local.tm_min);
-        return;
-    }
-    rk_date d;
-    if (rk_date_parse(iso, &d, NULL) == RK_OK)
-        snprintf(out, n, "%02d.%02d.%04d", d.day, d.month, d.year);
+    if (strchr(iso, 'T'))
+        rk_format_timestamp(iso, out, n);
     else
-        snprintf(out, n, "%s", iso);
+        rk_format_iso_date(iso, out, n);
 }
 
 void rk_client_display_value(const rk_client *c, rk_field f, char *out, size_t n)
@@ -53,7 +41,7 @@ void rk_client_display_value(const rk_client *c, rk_field f, char *out, size_t n
         snprintf(tmp, sizeof tmp, "%s", strcmp(v, "1") == 0 ? _("yes") : _("no"));
         break;
     case RK_FT_DATE:
-        rk_date_display(v, tmp, sizeof tmp);
+        rk_format_iso_date(v, tmp, sizeof tmp);
         break;
     default:
         snprintf(tmp, sizeof tmp, "%s", v);
@@ -85,14 +73,14 @@ static void print_list(FILE *out, const rk_client *c, rk_field f)
         break;
     case RK_FT_EVENTS:
         for (size_t i = 0; i < c->nevents; i++) {
-            rk_date_display(c->events[i].date, d, sizeof d);
+            rk_format_iso_date(c->events[i].date, d, sizeof d);
             rk_sanitize(a, sizeof a, c->events[i].text, 0);
             fprintf(out, "    %s %s: %s\n", d, rk_choice_label(&rk_choices_event_kind, c->events[i].kind), a);
         }
         break;
     case RK_FT_SOURCES:
         for (size_t i = 0; i < c->nsources; i++) {
-            rk_date_display(c->sources[i].date, d, sizeof d);
+            rk_format_iso_date(c->sources[i].date, d, sizeof d);
             rk_sanitize(b, sizeof b, c->sources[i].note, 0);
             fprintf(out, "    %s %s%s%s\n", d, rk_choice_label(&rk_choices_source, c->sources[i].source),
                     b[0] ? ": " : "", b);

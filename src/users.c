@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "i18n.h"
 #include "password.h"
 
 static int require_admin(rk_session *s, rk_err *err)
@@ -209,6 +210,39 @@ int rk_user_unlock(rk_session *s, const char *name, rk_err *err)
     if (in_tx(s, NULL, NULL, NULL, RK_AUDIT_ACCOUNT_UNLOCKED, details, err))
         return err->code;
     return rk_lockout_unlock(s->paths.state, name, err);
+}
+
+struct language_args {
+    const char *name;
+    const char *language;
+};
+
+static int language_db(rk_session *s, const void *arg, rk_err *err)
+{
+    const struct language_args *a = arg;
+    return rk_dbu_set_language(s->db, a->name, a->language, err);
+}
+
+int rk_user_set_language(rk_session *s, const char *name, const char *language, rk_err *err)
+{
+    bool self = strcmp(name, s->user) == 0;
+    if (!self && require_admin(s, err))
+        return err->code;
+    rk_user_row u;
+    if (check_username(name, err) || existing_user(s, name, &u, err))
+        return err->code;
+    if (!rk_language_valid(language))
+        return rk_err_set(err, RK_EUSAGE,
+                          _("Unknown language \"%s\": use fi, sv, en, or auto to follow the locale."),
+                          language ? language : "");
+    struct language_args a = { .name = name, .language = language };
+    char details[64];
+    snprintf(details, sizeof details, "user=%s language=%s", name, *language ? language : "auto");
+    if (in_tx(s, language_db, NULL, &a, RK_AUDIT_USER_LANGUAGE, details, err))
+        return err->code;
+    if (self)
+        snprintf(s->language, sizeof s->language, "%s", language);
+    return RK_OK;
 }
 
 int rk_user_list(rk_session *s, rk_user_info **out, size_t *n, rk_err *err)

@@ -18,6 +18,9 @@ int rk_user_add(rk_session *s, const char *name, rk_role role, const char *full_
 int rk_user_passwd(rk_session *s, const char *name, const char *password, rk_err *err);
 int rk_user_set_active(rk_session *s, const char *name, bool active, rk_err *err);
 int rk_user_unlock(rk_session *s, const char *name, rk_err *err);
+/* The language the program speaks to a user after login: "fi", "sv", "en",
+ * or "" to follow the locale. Own (any role) or anyone's (admin). */
+int rk_user_set_language(rk_session *s, const char *name, const char *language, rk_err *err);
 int rk_user_list(rk_session *s, rk_user_info **out, size_t *n, rk_err *err); /* free() */
 
 #endif

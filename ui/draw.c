@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "utf8.h"
 
@@ -177,6 +176,16 @@ int ui_put(int y, int x, int maxw, const char *s, ui_style st)
     return used + 1;
 }
 
+int ui_put_words(int y, int x, int maxw, const char *s, ui_style st)
+{
+    char first[1][UI_WRAP_LINE];
+    if (maxw < 2 || ui_text_width(s) <= maxw || ui_wrap(s, maxw - 1, first, 1) == 0)
+        return ui_put(y, x, maxw, s, st);
+    int used = ui_put(y, x, maxw - 1, first[0], st);
+    ui_glyph_put(y, x + used, UI_G_ELLIPSIS, st);
+    return used + 1;
+}
+
 int ui_put_centre(int y, int x, int w, const char *s, ui_style st)
 {
     int tw = ui_text_width(s);
@@ -253,24 +262,6 @@ ui_rect ui_inner(const ui_rect *r)
     if (in.w < 0)
         in.w = 0;
     return in;
-}
-
-void ui_format_time(const char *iso, char *buf, size_t n)
-{
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    buf[0] = '\0';
-    if (!iso || !*iso)
-        return;
-    const char *end = strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!end) {
-        snprintf(buf, n, "%s", "?");
-        return;
-    }
-    time_t t = timegm(&tm);
-    struct tm lt;
-    localtime_r(&t, &lt);
-    strftime(buf, n, "%d.%m.%Y %H.%M", &lt);
 }
 
 size_t ui_wrap(const char *s, int width, char (*lines)[UI_WRAP_LINE], size_t max)

@@ -35,6 +35,9 @@ int ui_text_width(const char *s);
 /* Draws UTF-8 text at (y, x) in at most maxw columns, cut with an ellipsis
  * when it does not fit. Returns the columns used. */
 int ui_put(int y, int x, int maxw, const char *s, ui_style st);
+/* Same for prose (hints, notes, errors): when it does not fit it is cut
+ * after the last whole word that does, never inside a word. */
+int ui_put_words(int y, int x, int maxw, const char *s, ui_style st);
 /* Same, centred in [x, x + w). */
 int ui_put_centre(int y, int x, int w, const char *s, ui_style st);
 /* Same, padded with spaces to exactly w columns (a table cell). */
@@ -52,7 +55,5 @@ ui_rect ui_inner(const ui_rect *r);
 #define UI_WRAP_LINE 512
 size_t ui_wrap(const char *s, int width, char (*lines)[UI_WRAP_LINE], size_t max);
 
-/* Local time from an ISO 8601 UTC stamp: "dd.mm.yyyy hh.mm" ("" if none). */
-void ui_format_time(const char *iso, char *buf, size_t n);
 
 #endif

@@ -133,12 +133,12 @@ void ui_form_draw(ui_form *form, ui *u, const ui_rect *r)
         ui_field_draw(f, u, y, fx, fw, focus);
         int ew = r->w - (fx - r->x) - 1;
         if (f->error[0])
-            ui_put(y + 1, fx, ew, f->error, UI_ST_WARN);
+            ui_put_words(y + 1, fx, ew, f->error, UI_ST_WARN);
         else if (f->kind == UI_FIELD_CHOICE && f->choice_note)
-            ui_put(y + 1, fx, ew, f->choice_note(f->choice), UI_ST_DIM);
+            ui_put_words(y + 1, fx, ew, f->choice_note(f->choice), UI_ST_DIM);
     }
     if (form->note && y < r->y + r->h)
-        ui_put(y, r->x + 2, r->w - 4, _(form->note), UI_ST_DIM);
+        ui_put_words(y, r->x + 2, r->w - 4, _(form->note), UI_ST_DIM);
 }
 
 void ui_form_action(ui_form *form, ui_action a)

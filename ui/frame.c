@@ -58,32 +58,49 @@ static void draw_message(const ui *u)
     if (w > COLS)
         w = COLS;
     ui_fill(y, 0, w, st);
-    ui_put(y, 1, COLS - 2, u->msg, st);
+    ui_put_words(y, 1, COLS - 2, u->msg, st);
 }
 
-/* htop's bar: each action's key, then its label on a coloured slot; the
- * slots share the width, labels cut when they do not fit. */
+/* htop's bar: each action's key, then its label on a coloured slot. Widths
+ * are display widths (a translated label may hold ä or wide characters).
+ * The slots get their natural width and share what is left; when even that
+ * does not fit, labels are dropped from the right (the key stays, F1 lists
+ * what it does), so a label is never cut in the middle of a word. */
 static void draw_bar(const ui *u, const screen_ops *s)
 {
     ui_action acts[32], bar[32];
+    char key[32][32];
+    int kw[32], lw[32];
     size_t n = ui_screen_actions(s, u, acts, RK_ARRAY_LEN(acts)), nb = 0;
     for (size_t i = 0; i < n; i++)
         if (ui_action_in_bar(acts[i]))
             bar[nb++] = acts[i];
     if (nb == 0)
         return;
-    int y = LINES - 1, slot = COLS / (int)nb, x = 0;
+    int need = 0;
     for (size_t i = 0; i < nb; i++) {
         size_t nk;
         const ui_keyspec *ks = ui_action_keys(bar[i], &nk);
-        char key[32];
-        ui_keyspec_label(&ks[0], key, sizeof key);
-        int w = i + 1 == nb ? COLS - x : slot;
-        int kw = ui_put(y, x, w, key, UI_ST_FKEY_KEY);
-        if (ks[0].kind != UK_FKEY)
-            kw++;   /* "Enter Log in" reads better than "EnterLog in" */
-        ui_fill(y, x + kw, w - kw - 1, UI_ST_FKEY_LABEL);
-        ui_put(y, x + kw, w - kw - 1, ui_action_label(bar[i]), UI_ST_FKEY_LABEL);
+        ui_keyspec_label(&ks[0], key[i], sizeof key[i]);
+        /* "Enter Log in" reads better than "EnterLog in" */
+        kw[i] = ui_text_width(key[i]) + (ks[0].kind != UK_FKEY);
+        lw[i] = ui_text_width(ui_action_label(bar[i]));
+        need += kw[i] + lw[i] + 1;
+    }
+    for (size_t i = nb; i-- > 0 && need > COLS;) {
+        need -= lw[i];
+        lw[i] = 0;
+    }
+    int y = LINES - 1, x = 0, spare = COLS - need > 0 ? COLS - need : 0;
+    for (size_t i = 0; i < nb; i++) {
+        /* The spare columns go to the slots in turn, the rounding to the last. */
+        int w = kw[i] + lw[i] + 1 + spare / (int)nb;
+        if (i + 1 == nb)
+            w = COLS - x;
+        ui_put(y, x, kw[i], key[i], UI_ST_FKEY_KEY);
+        ui_fill(y, x + kw[i], w - kw[i] - 1, UI_ST_FKEY_LABEL);
+        if (lw[i])
+            ui_put(y, x + kw[i], lw[i], ui_action_label(bar[i]), UI_ST_FKEY_LABEL);
         x += w;
     }
 }

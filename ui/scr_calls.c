@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "calls.h"
 #include "listview.h"
 #include "sanitize.h"
@@ -131,7 +132,7 @@ static void list_row(void *ctx, size_t i, int y, int x, int w, bool sel)
     (void)ctx;
     const rk_call_note *c = &st.notes[st.n - 1 - i];
     char when[32], dur[64], buf[512], line[512];
-    ui_format_time(c->started, when, sizeof when);
+    rk_format_timestamp(c->started, when, sizeof when);
     duration_text(c->duration, dur, sizeof dur);
     int len = snprintf(buf, sizeof buf, "%s  %s %s  %s  %s", when,
                        rk_call_direction_label(c->direction), dur,
@@ -146,8 +147,8 @@ static void list_row(void *ctx, size_t i, int y, int x, int w, bool sel)
 static char *note_text(const rk_call_note *c)
 {
     char when[32], keep[16] = "", created[32];
-    ui_format_time(c->started, when, sizeof when);
-    ui_format_time(c->created, created, sizeof created);
+    rk_format_timestamp(c->started, when, sizeof when);
+    rk_format_timestamp(c->created, created, sizeof created);
     rk_date d;
     if (rk_date_parse(c->keep_until, &d, NULL) == RK_OK)
         snprintf(keep, sizeof keep, "%d.%d.%04d", d.day, d.month, d.year);
@@ -166,7 +167,7 @@ static char *note_text(const rk_call_note *c)
         c->number, c->recording_id[0] ? c->recording_id : _("(none)"), c->told ? _("yes") : _("no"),
         c->training_consent ? _("yes") : _("no"), keep, c->user, created, c->summary);
     for (size_t i = 0; i < c->namendments && len < cap; i++) {
-        ui_format_time(c->amendments[i].ts, when, sizeof when);
+        rk_format_timestamp(c->amendments[i].ts, when, sizeof when);
         len += (size_t)snprintf(raw + len, cap - len, _("\nAmendment by %s at %s:\n%s\n"),
                                 c->amendments[i].user, when, c->amendments[i].text);
     }

@@ -106,15 +106,6 @@ static size_t list_count(const rk_client *c, rk_field f)
     }
 }
 
-static void finnish_date(const char *iso, char *out, size_t n)
-{
-    rk_date d;
-    if (rk_date_parse(iso, &d, NULL) == RK_OK)
-        snprintf(out, n, "%d.%d.%04d", d.day, d.month, d.year);
-    else
-        snprintf(out, n, "%s", iso);
-}
-
 /* One list item as shown, sanitized. */
 static void item_text(const rk_client *c, rk_field f, size_t i, char *out, size_t n)
 {
@@ -135,12 +126,12 @@ static void item_text(const rk_client *c, rk_field f, size_t i, char *out, size_
                  c->household[i].other_name);
         break;
     case RK_FT_EVENTS:
-        finnish_date(c->events[i].date, d, sizeof d);
+        rk_format_iso_date(c->events[i].date, d, sizeof d);
         snprintf(tmp, sizeof tmp, "%s %s: %s", d,
                  rk_choice_label(&rk_choices_event_kind, c->events[i].kind), c->events[i].text);
         break;
     case RK_FT_SOURCES:
-        finnish_date(c->sources[i].date, d, sizeof d);
+        rk_format_iso_date(c->sources[i].date, d, sizeof d);
         snprintf(tmp, sizeof tmp, "%s %s%s%s", d,
                  rk_choice_label(&rk_choices_source, c->sources[i].source),
                  c->sources[i].note[0] ? ": " : "", c->sources[i].note);
@@ -696,7 +687,7 @@ static void save(ui *u)
     } else if (rc == RK_ECONFLICT) {
         char when[32], q[512];
         st.conflict = cf;
-        ui_format_time(cf.updated, when, sizeof when);
+        rk_format_timestamp(cf.updated, when, sizeof when);
         snprintf(q, sizeof q,
                  _("%s saved this client at %s after you opened it.\n"
                    "Nothing of yours is saved yet: reload the card (your edits are dropped), "
@@ -1267,7 +1258,7 @@ static void card_draw(ui *u, const ui_rect *r)
     if (st.is_new) {
         snprintf(buf, sizeof buf, "%s", _("Not saved yet"));
     } else {
-        ui_format_time(o->updated, when, sizeof when);
+        rk_format_timestamp(o->updated, when, sizeof when);
         snprintf(buf, sizeof buf, _("version %lld, saved by %s %s"), (long long)o->version,
                  o->updated_by, when);
     }
@@ -1286,7 +1277,7 @@ static void card_draw(ui *u, const ui_rect *r)
         return;
     ui_rect area = { r->y + 3, r->x, r->h - 4, r->w };
     draw_fields(u, &area);
-    ui_put(r->y + r->h - 1, r->x + 2, r->w - 4, hint(), UI_ST_DIM);
+    ui_put_words(r->y + r->h - 1, r->x + 2, r->w - 4, hint(), UI_ST_DIM);
 }
 
 const screen_ops ui_screen_card = {
@@ -1361,11 +1352,8 @@ static void open_item_form(ui *u)
     item_free();
     st.item_list = f;
     st.item_text_at = st.item_date_at = st.item_choice_at = -1;
-    char today[16];
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    strftime(today, sizeof today, "%-d.%-m.%Y", &tm);
+    char today[RK_DATE_TEXT];
+    rk_format_today(today, sizeof today);
     size_t n = 0;
     bool ok = true;
     switch (rk_fields[f].type) {
@@ -1641,7 +1629,7 @@ static void review_draw(ui *u, const ui_rect *r)
 {
     (void)u;
     char when[32], buf[512], line[512];
-    ui_format_time(st.conflict.updated, when, sizeof when);
+    rk_format_timestamp(st.conflict.updated, when, sizeof when);
     snprintf(buf, sizeof buf, _("Your changes beside the card as %s saved it at %s. ! = they changed the field too."),
              st.conflict.updated_by, when);
     rk_sanitize(line, sizeof line, buf, 0);
@@ -1661,8 +1649,8 @@ static void review_draw(ui *u, const ui_rect *r)
     ui_put(y, cx, review_cols[2], _("Saved now"), UI_ST_HEADING);
     ui_rect lr = { y + 1, r->x, r->h - 5, r->w };
     ui_list_draw(&st.review_lv, &lr, review_row, NULL, true);
-    ui_put(r->y + r->h - 1, r->x + 2, r->w - 4,
-           _("F2 puts your changes on the card as saved now; F5 drops them."), UI_ST_DIM);
+    ui_put_words(r->y + r->h - 1, r->x + 2, r->w - 4,
+                 _("F2 puts your changes on the card as saved now; F5 drops them."), UI_ST_DIM);
 }
 
 static const screen_ops review_screen = {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "calls.h"
 #include "consent.h"
 #include "dialog.h"
@@ -198,7 +199,7 @@ static void grid_leave(ui *u)
 static void since_date(const char *iso, char *out, size_t n)
 {
     char full[32];
-    ui_format_time(iso, full, sizeof full);
+    rk_format_timestamp(iso, full, sizeof full);
     snprintf(out, n, "%.10s", full);
 }
 
@@ -361,7 +362,7 @@ static void load_calls(ui *u)
     }
     for (size_t i = n; i-- > 0 && st.ncalls < CALLS_MAX;) {
         char when[32], tmp[CALL_LABEL];
-        ui_format_time(notes[i].started, when, sizeof when);
+        rk_format_timestamp(notes[i].started, when, sizeof when);
         snprintf(tmp, sizeof tmp, "%s, %s", when, notes[i].number);
         rk_sanitize(st.call_label[st.ncalls], CALL_LABEL, tmp, 0);
         st.call_id[st.ncalls++] = notes[i].id;
@@ -542,7 +543,7 @@ static void history_row(void *ctx, size_t i, int y, int x, int w, bool sel)
     const rk_consent_event *e = &st.events[i];
     ui_style s = sel ? UI_ST_SELECTED : UI_ST_NORMAL;
     char when[32], who[RK_USERNAME_MAX + 1], src[128];
-    ui_format_time(e->ts, when, sizeof when);
+    rk_format_timestamp(e->ts, when, sizeof when);
     rk_sanitize(who, sizeof who, e->user, 0);
     snprintf(src, sizeof src, "%s", e->source >= 0 ? rk_csource_label((rk_csource)e->source) : "?");
     int cx = x + 1;

@@ -155,7 +155,7 @@ static void pw_draw(ui *u, const ui_rect *r)
     else
         snprintf(line, sizeof line, _("Give %s a new password. Tell it to them in person."),
                  st.user);
-    ui_put(r->y, r->x + 2, r->w - 4, line, UI_ST_HEADING);
+    ui_put_words(r->y, r->x + 2, r->w - 4, line, UI_ST_HEADING);
     ui_rect fr = { r->y + 1, r->x, r->h - 1, r->w };
     ui_form_draw(&st.form, u, &fr);
 }

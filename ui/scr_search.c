@@ -160,16 +160,6 @@ static void search_key(ui *u, const ui_key *k)
         run(u, true);
 }
 
-/* "1972-10-13" -> "13.10.1972". */
-static void finnish_date(const char *iso, char *out, size_t n)
-{
-    rk_date d;
-    if (iso[0] && rk_date_parse(iso, &d, NULL) == RK_OK)
-        snprintf(out, n, "%d.%d.%04d", d.day, d.month, d.year);
-    else
-        snprintf(out, n, "%s", "");
-}
-
 static int max_int(int a, int b) { return a > b ? a : b; }
 
 static void layout(int w)
@@ -179,7 +169,7 @@ static void layout(int w)
     st.w_cno = ui_text_width(_("Cust. no"));
     for (size_t i = 0; i < st.n; i++)
         st.w_cno = max_int(st.w_cno, (int)strlen(st.hits[i].customer_no));
-    st.w_post = 14;
+    st.w_post = max_int(14, ui_text_width(_("Post office")));
     /* marker, then five columns with a gap after each but the last */
     int fixed = 2 + st.w_hetu + 1 + st.w_birth + 1 + st.w_cno + 1;
     st.w_name = w - fixed - st.w_post - 1;
@@ -211,7 +201,7 @@ static void draw_row(void *ctx, size_t i, int y, int x, int w, bool sel)
     rk_sanitize(buf, sizeof buf, h->hetu, 0);
     ui_put(y, cx, st.w_hetu, buf, s);
     cx += st.w_hetu + 1;
-    finnish_date(h->birth_date, buf, sizeof buf);
+    rk_format_iso_date(h->birth_date, buf, sizeof buf);
     ui_put(y, cx, st.w_birth, buf, s);
     cx += st.w_birth + 1;
     rk_sanitize(buf, sizeof buf, h->customer_no, 0);
@@ -225,16 +215,16 @@ static void draw_status(const ui_rect *r, int y)
 {
     char buf[128];
     if (st.error[0])
-        ui_put(y, r->x + 2, r->w - 4, st.error, UI_ST_WARN);
+        ui_put_words(y, r->x + 2, r->w - 4, st.error, UI_ST_WARN);
     else if (!st.ran)
-        ui_put(y, r->x + 2, r->w - 4,
-               _("Type a name, identity code, customer number, phone number or e-mail."),
-               UI_ST_DIM);
+        ui_put_words(y, r->x + 2, r->w - 4,
+                     _("Type a name, identity code, customer number, phone number or e-mail."),
+                     UI_ST_DIM);
     else if (st.more) {
         snprintf(buf, sizeof buf, _("%d+ hits — type more"), SHOW_MAX);
         ui_put(y, r->x + 2, r->w - 4, buf, UI_ST_WARN);
     } else if (st.n == 0)
-        ui_put(y, r->x + 2, r->w - 4, _("No client matches."), UI_ST_DIM);
+        ui_put_words(y, r->x + 2, r->w - 4, _("No client matches."), UI_ST_DIM);
     else {
         snprintf(buf, sizeof buf, ngettext("%zu hit", "%zu hits", st.n), st.n);
         ui_put(y, r->x + 2, r->w - 4, buf, UI_ST_INFO);
@@ -272,8 +262,8 @@ static void search_draw(ui *u, const ui_rect *r)
     for (size_t i = 0; i < st.n; i++)
         restricted |= st.hits[i].restricted;
     if (restricted)
-        ui_put(r->y + r->h - 1, r->x + 2, r->w - 4,
-               _("! = processing restricted (GDPR Art. 18)"), UI_ST_WARN);
+        ui_put_words(r->y + r->h - 1, r->x + 2, r->w - 4,
+                     _("! = processing restricted (GDPR Art. 18)"), UI_ST_WARN);
 }
 
 const screen_ops ui_screen_search = {

@@ -139,8 +139,8 @@ static void add_key(ui *u, const ui_key *k)
 
 static void add_draw(ui *u, const ui_rect *r)
 {
-    ui_put(r->y, r->x + 2, r->w - 4, _("A new user gets the role's rights from their first login."),
-           UI_ST_DIM);
+    ui_put_words(r->y, r->x + 2, r->w - 4,
+                 _("A new user gets the role's rights from their first login."), UI_ST_DIM);
     ui_rect fr = { r->y + 1, r->x, r->h - 1, r->w };
     ui_form_draw(&st.form, u, &fr);
 }

@@ -13,7 +13,8 @@ static struct {
     rk_user_info *users;
     size_t n;
     ui_listview lv;
-    int col_user, col_role;   /* column widths, from the data */
+    /* Column widths, measured from the data and the translated labels. */
+    int col_user, col_role, col_status, col_failed, col_login;
 } st;
 
 static const ui_action users_actions[] = {
@@ -21,9 +22,9 @@ static const ui_action users_actions[] = {
     UI_ACT_USER_RESET,
 };
 
-#define COL_STATUS 9
-#define COL_FAILED 7
-#define COL_LOGIN 16
+/* The full name gets what the other columns leave, at least this much
+ * (and never less than its heading). */
+#define MIN_NAME 8
 
 static void reload(ui *u)
 {
@@ -136,13 +137,19 @@ static void cell_gap(int *x, int w)
     *x += w + 1;
 }
 
+static int widest(const char *a, const char *b, const char *c)
+{
+    int w = ui_text_width(a), wb = ui_text_width(b), wc = ui_text_width(c);
+    return w > wb ? (w > wc ? w : wc) : (wb > wc ? wb : wc);
+}
+
 static void draw_row(void *ctx, size_t i, int y, int x, int w, bool sel)
 {
     (void)ctx;
     const rk_user_info *ux = &st.users[i];
     ui_style s = sel ? UI_ST_SELECTED : UI_ST_NORMAL;
     char buf[RK_FULLNAME_MAX * 2], when[32];
-    int fixed = st.col_user + st.col_role + COL_STATUS + COL_FAILED + COL_LOGIN + 5;
+    int fixed = st.col_user + st.col_role + st.col_status + st.col_failed + st.col_login + 5;
     int wname = w - fixed - 1;
     int cx = x + 1;
 
@@ -160,24 +167,25 @@ static void draw_row(void *ctx, size_t i, int y, int x, int w, bool sel)
         ui_put(y, cx, st.col_role, buf, s);
     }
     cell_gap(&cx, st.col_role);
-    ui_put(y, cx, COL_STATUS, ux->row.active ? _("active") : _("disabled"),
+    ui_put(y, cx, st.col_status, ux->row.active ? _("active") : _("disabled"),
            ux->row.active ? s : (sel ? s : UI_ST_WARN));
-    cell_gap(&cx, COL_STATUS);
+    cell_gap(&cx, st.col_status);
     if (ux->lockout.locked)
-        ui_put(y, cx, COL_FAILED, _("LOCKED"), sel ? s : UI_ST_WARN);
+        ui_put(y, cx, st.col_failed, _("LOCKED"), sel ? s : UI_ST_WARN);
     else if (ux->lockout.failures > 0) {
         snprintf(buf, sizeof buf, "%d", ux->lockout.failures);
-        ui_put(y, cx, COL_FAILED, buf, s);
+        ui_put(y, cx, st.col_failed, buf, s);
     }
-    cell_gap(&cx, COL_FAILED);
-    ui_format_time(ux->row.last_login, when, sizeof when);
-    ui_put(y, cx, COL_LOGIN, when[0] ? when : _("never"), s);
+    cell_gap(&cx, st.col_failed);
+    rk_format_timestamp(ux->row.last_login, when, sizeof when);
+    ui_put(y, cx, st.col_login, when[0] ? when : _("never"), s);
 }
 
 static void users_draw(ui *u, const ui_rect *r)
 {
     (void)u;
-    st.col_user = ui_text_width(_("Username"));
+    /* TRANSLATORS: a column heading; short, the usernames are below it. */
+    st.col_user = ui_text_width(C_("column", "Username"));
     for (size_t i = 0; i < st.n; i++) {
         int w = (int)strlen(st.users[i].row.username);
         if (w > st.col_user)
@@ -191,24 +199,32 @@ static void users_draw(ui *u, const ui_rect *r)
         if (w > st.col_role)
             st.col_role = w;
     }
-    if (st.col_role > 14)
-        st.col_role = 14;
+    st.col_status = widest(_("Status"), _("active"), _("disabled"));
+    st.col_failed = widest(_("Failed"), _("LOCKED"), "999");
+    char stamp[RK_DATE_TEXT];
+    rk_format_timestamp("2026-12-31T12:00:00Z", stamp, sizeof stamp);
+    st.col_login = widest(_("Last login"), _("never"), stamp);
 
     int w = r->w - 1;
-    int fixed = st.col_user + st.col_role + COL_STATUS + COL_FAILED + COL_LOGIN + 5;
+    /* The role's label is cut only when the name would get less than MIN_NAME. */
+    int min_name = ui_text_width(_("Full name")) > MIN_NAME ? ui_text_width(_("Full name")) : MIN_NAME;
+    int room = w - 1 - (st.col_user + st.col_status + st.col_failed + st.col_login + 5) - min_name;
+    if (st.col_role > room)
+        st.col_role = room > 1 ? room : 1;
+    int fixed = st.col_user + st.col_role + st.col_status + st.col_failed + st.col_login + 5;
     int wname = w - fixed - 1;
     int cx = r->x + 1;
-    ui_put(r->y, cx, st.col_user, _("Username"), UI_ST_HEADING);
+    ui_put(r->y, cx, st.col_user, C_("column", "Username"), UI_ST_HEADING);
     cell_gap(&cx, st.col_user);
     ui_put(r->y, cx, wname, _("Full name"), UI_ST_HEADING);
     cell_gap(&cx, wname);
     ui_put(r->y, cx, st.col_role, _("Role"), UI_ST_HEADING);
     cell_gap(&cx, st.col_role);
-    ui_put(r->y, cx, COL_STATUS, _("Status"), UI_ST_HEADING);
-    cell_gap(&cx, COL_STATUS);
-    ui_put(r->y, cx, COL_FAILED, _("Failed"), UI_ST_HEADING);
-    cell_gap(&cx, COL_FAILED);
-    ui_put(r->y, cx, COL_LOGIN, _("Last login"), UI_ST_HEADING);
+    ui_put(r->y, cx, st.col_status, _("Status"), UI_ST_HEADING);
+    cell_gap(&cx, st.col_status);
+    ui_put(r->y, cx, st.col_failed, _("Failed"), UI_ST_HEADING);
+    cell_gap(&cx, st.col_failed);
+    ui_put(r->y, cx, st.col_login, _("Last login"), UI_ST_HEADING);
     ui_hline(r->y + 1, r->x, r->w, UI_ST_BORDER);
     ui_glyph_put(r->y + 1, r->x - 1, UI_G_LTEE, UI_ST_BORDER);
     ui_glyph_put(r->y + 1, r->x + r->w, UI_G_RTEE, UI_ST_BORDER);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "draw.h"
+#include "i18n.h"
 #include "session.h"
 
 #define UI_STACK_MAX 8

@@ -108,6 +108,7 @@ void ui_logged_in(ui *u, rk_session *s)
     rk_err err;
     u->session = s;
     u->locked = false;
+    rk_i18n_set_language(s->language);   /* the user's own language from here on */
     /* A bad or unreadable setting falls back to the default, never to "never". */
     if (rk_config_get(s, RK_CONFIG_IDLE_LOCK, val, sizeof val, &err) != RK_OK ||
         (u->idle_lock = rk_duration_parse(val)) < 0)

@@ -42,7 +42,7 @@ want_rc 0 "consent set Liisa" -- rk_as riikka "$RPW" consent set $LIISA \
 want_rc 0 "consent show" -- rk_as maija "$MPW" consent show $ANNA
 grep -qE "^direct_marketing +allowed +unknown" "$WORK/out" || fail "grid: $(cat "$WORK/out")"
 grep -qE "^newsletter +unknown +denied" "$WORK/out" || fail "grid newsletter: $(cat "$WORK/out")"
-grep -qE "direct_marketing:email +allowed +20[0-9-]+T[0-9:]+Z riikka web_form" "$WORK/out" ||
+grep -qE "direct_marketing:email +allowed +[0-3][0-9]\.[01][0-9]\.20[0-9]{2} [0-2][0-9]\.[0-5][0-9] riikka web_form" "$WORK/out" ||
     fail "since date: $(cat "$WORK/out")"
 want_rc 2 "unknown cell" -- rk_as riikka "$RPW" consent set $ANNA --cell direct_marketing:fax=allowed --source letter
 want_rc 2 "option of another command" -- rk_as riikka "$RPW" consent show $ANNA --source letter

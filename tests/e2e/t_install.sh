@@ -11,6 +11,12 @@ for po in "$ROOT"/locale/*.po; do
     lang=$(basename "$po" .po)
     [ -f "$WORK/inst/usr/share/locale/$lang/LC_MESSAGES/rekisteri.mo" ] || fail "no $lang catalog"
 done
+# The installed program finds its own catalogs (PREFIX/share/locale, seen
+# from the executable, so also from the DESTDIR staging tree).
+LC_ALL=fi_FI.UTF-8 "$WORK/inst/usr/bin/rekisteri" --help | grep -q '^Käyttö: rekisteri' ||
+    fail "installed program does not speak Finnish under fi_FI.UTF-8"
+LC_ALL=sv_FI.UTF-8 "$WORK/inst/usr/bin/rekisteri" --help | grep -q '^Användning: rekisteri' ||
+    fail "installed program does not speak Swedish under sv_FI.UTF-8"
 make -s -C "$ROOT" uninstall PREFIX=/usr DESTDIR="$WORK/inst" >/dev/null 2>&1 || fail "make uninstall"
 [ ! -e "$WORK/inst/usr/bin/rekisteri" ] || fail "uninstall left the binary"
 

@@ -41,7 +41,7 @@ expect "New client"
 type_text Eino; keys Tab
 type_text Leino; keys Tab
 type_text 220290-789F; keys Tab
-expect "22.02.1990"       # the birth date follows from the code (dd.mm.yyyy)
+expect "22.02.1990"       # the birth date follows from the code, as dd.mm.yyyy
 keys F2
 expect "Client added: customer number"
 expect "Leino, Eino, customer number"
