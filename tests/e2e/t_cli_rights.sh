@@ -3,7 +3,8 @@
 # (31 Jan -> 28 Feb), extended with a reason, listed, closed; reports in
 # every format (access as text and JSON in one run with --out); a typed
 # erasure confirmation that does not match erases nothing (exit 2);
-# restrict/unrestrict and the marketing export; the retention review.
+# restrict/unrestrict and the marketing export; the retention review; the
+# access report in Finnish.
 source "$(dirname "$0")/lib.sh"
 make_registry
 RPW="reception-password-42"; DPW="dpo-officer-password-42"; MPW="marketing-password-42"
@@ -82,4 +83,13 @@ want_rc 0 "retention apply" -- rk_as tiina "$DPW" retention --apply --today 2040
 grep -q "1 legal holds ended" "$WORK/out" || fail "apply: $(cat "$WORK/out")"
 want_rc 0 "access after hold" -- rk_as tiina "$DPW" report access 100001
 grep -q "Mäkinen\|Laskutie" "$WORK/out" && fail "held data left after the hold ended"
+
+# In Finnish: headings in the user's language, dates dd.mm.yyyy.
+rk_as tiina "$DPW" user lang tiina fi >/dev/null || fail "user lang"
+rk_as tiina "$DPW" client add --set first_names=Matti --set last_name=Meikäläinen \
+    --set hetu=010190-901R >/dev/null || fail "client add Matti"
+want_rc 0 "Finnish report" -- rk_as tiina "$DPW" report access 010190-901R
+grep -q "^Selvitys henkilötiedoista (tietosuoja-asetus 15 art.)" "$WORK/out" || fail "fi heading: $(head -3 "$WORK/out")"
+grep -q "^Käyttötarkoitukset, oikeusperusteet ja säilytysajat" "$WORK/out" || fail "fi purposes heading"
+grep -q "Syntymäaika: 01.01.1990" "$WORK/out" || fail "fi date: $(grep -i synty "$WORK/out")"
 exit 0
