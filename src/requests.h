@@ -29,9 +29,9 @@
     X(ERASURE,       "erasure",       N_("Erasure (GDPR 17)"))                             \
     X(RESTRICTION,   "restriction",   N_("Restriction of processing (GDPR 18)"))           \
     X(PORTABILITY,   "portability",   N_("Data portability (GDPR 20)"))                    \
-    X(OBJECTION,     "objection",     N_("Objection, also to direct marketing (GDPR 21)")) \
+    X(OBJECTION,     "objection",     N_("Objection, incl. marketing (GDPR 21)")) \
     X(WITHDRAWAL,    "withdrawal",    N_("Withdrawal of consent (GDPR 7(3))"))             \
-    X(LOG_DATA,      "log_data",      N_("Log data: who viewed or disclosed the data"))
+    X(LOG_DATA,      "log_data",      N_("Log data (who viewed, disclosed)"))
 
 #define RK_REQUEST_CHANNELS(X)                        \
     X(IN_PERSON, "in_person", N_("at the desk"))      \

@@ -255,7 +255,7 @@ static void filter_enter(ui *u)
     rk_err err;
     memset(&fl, 0, sizeof fl);
     if (ui_field_text(&fl.fields[F_USER], N_("User"), RK_USERNAME_MAX, &err) ||
-        ui_field_text(&fl.fields[F_CUSTOMER], N_("Customer number or identity code"), 20, &err) ||
+        ui_field_text(&fl.fields[F_CUSTOMER], N_("Customer no. or ID code"), 20, &err) ||
         ui_field_text(&fl.fields[F_FROM], N_("From (d.m.yyyy)"), 16, &err) ||
         ui_field_text(&fl.fields[F_TO], N_("To (d.m.yyyy)"), 16, &err)) {
         ui_msg_error(u, "%s", err.msg);

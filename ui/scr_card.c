@@ -1246,10 +1246,10 @@ static void card_draw(ui *u, const ui_rect *r)
     /* A restricted record says so in a banner at the right of its name. */
     int bw = 0;
     if (o->restricted) {
-        const char *banner = _("! PROCESSING RESTRICTED (GDPR Art. 18): only the dpo may change it");
+        const char *banner = _("! PROCESSING RESTRICTED (GDPR 18)");
         bw = ui_text_width(banner);
-        if (bw > r->w - 4)
-            bw = r->w - 4;
+        if (bw > (r->w - 4) / 2)
+            bw = (r->w - 4) / 2;    /* the name keeps half the row */
         ui_put(r->y, r->x + r->w - 2 - bw, bw, banner, UI_ST_WARN);
         bw += 2;
     }

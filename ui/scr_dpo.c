@@ -217,7 +217,7 @@ static void decide_enter(ui *u)
     ui_field_choice(&dc.fields[D_STATUS], N_("Outcome"), RK_REQST_COUNT - 1, status_label, NULL, 0);
     dc.form.fields = dc.fields;
     dc.form.n = D_COUNT;
-    dc.form.note = N_("Left and Right choose the outcome. A refusal needs its reasons and the right to complain to the Data Protection Ombudsman.");
+    dc.form.note = N_("A refusal states its reasons and the right to complain to the Ombudsman.");
 }
 
 static void decide_leave(ui *u)

@@ -34,7 +34,7 @@ static void erase_enter(ui *u)
     }
     st.form.fields = &st.field;
     st.form.n = 1;
-    st.form.note = N_("Erasure cannot be undone. Names and billing data stay under a legal hold (Kirjanpitolaki) until its end date.");
+    st.form.note = N_("Cannot be undone. Billing data stays until its legal hold ends.");
 }
 
 static void erase_save(ui *u)

@@ -62,7 +62,7 @@ static void request_enter(ui *u)
                     RK_REQCH_IN_PERSON);
     st.form.fields = st.fields;
     st.form.n = F_COUNT;
-    st.form.note = N_("Left and Right choose. Say how the identity was checked (document seen, signature compared), without its number. An empty date is today.");
+    st.form.note = N_("How the identity was checked, not the ID's number; no date = today.");
 }
 
 static void save(ui *u)

@@ -125,7 +125,7 @@ type_text virtanen
 expect "1 hit"
 keys Enter
 expect "Virtanen, Pekka"
-expect "PROCESSING RESTRICTED (GDPR Art. 18)"
+expect "! PROCESSING RESTRICTED (GDPR 18)"
 keys Escape
 expect "Search:"
 
