@@ -64,8 +64,8 @@ static void draw_message(const ui *u)
 /* htop's bar: each action's key, then its label on a coloured slot. Widths
  * are display widths (a translated label may hold ä or wide characters).
  * The slots get their natural width and share what is left; when even that
- * does not fit, labels are dropped from the right (the key stays, F1 lists
- * what it does), so a label is never cut in the middle of a word. */
+ * does not fit, the screen's labels are dropped from the right (the key
+ * stays, F1 lists what it does), so a label is never cut in the middle of a word. */
 static void draw_bar(const ui *u, const screen_ops *s)
 {
     ui_action acts[32], bar[32];
@@ -87,10 +87,16 @@ static void draw_bar(const ui *u, const screen_ops *s)
         lw[i] = ui_text_width(ui_action_label(bar[i]));
         need += kw[i] + lw[i] + 1;
     }
-    for (size_t i = nb; i-- > 0 && need > COLS;) {
-        need -= lw[i];
-        lw[i] = 0;
-    }
+    /* The screen's own labels go first, from the right; Help, Lock and
+     * Quit keep theirs as long as anything can. */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = nb; i-- > 0 && need > COLS;) {
+            bool global = bar[i] == UI_ACT_HELP || bar[i] == UI_ACT_LOCK || bar[i] == UI_ACT_QUIT;
+            if (pass == 0 && global)
+                continue;
+            need -= lw[i];
+            lw[i] = 0;
+        }
     int y = LINES - 1, x = 0, spare = COLS - need > 0 ? COLS - need : 0;
     for (size_t i = 0; i < nb; i++) {
         /* The spare columns go to the slots in turn, the rounding to the last. */

@@ -86,9 +86,9 @@ typedef struct ui_keyspec {
       N_("Go back to the screen before."))                                    \
     X(CARD_CLOSE, "card-close", KESC, KC('W'), true, NC_("fkey", "Close"),     \
       N_("Close the card; if it has unsaved changes, asks whether to discard them.")) \
-    X(TAB_PREV, "tab-previous", KF(7), KCPGUP, true, NC_("fkey", "Prev tab"),  \
+    X(TAB_PREV, "tab-previous", KF(7), KCPGUP, false, NC_("fkey", "Prev tab"),  \
       N_("Show the card's previous section."))                                \
-    X(TAB_NEXT, "tab-next", KF(8), KCPGDN, true, NC_("fkey", "Next tab"),      \
+    X(TAB_NEXT, "tab-next", KF(8), KCPGDN, false, NC_("fkey", "Next tab"),      \
       N_("Show the card's next section."))                                    \
     X(ITEM_ADD, "item-add", KF(3), KC('N'), false, NC_("fkey", "Add"),         \
       N_("Add an item to the list at the cursor: a phone number, an e-mail address, an event or a data source.")) \

@@ -64,7 +64,7 @@ expect "Henkilötiedot"
 expect "Syntymäaika:"
 expect "05.03.1980"
 expect "Henkilötunnus:"
-bar_has "F1Ohje" "F2Tallenna" "F7Edellinen" "F8Seuraava" "Esc Sulje" "F9Lukitse" "F10Lopeta"
+bar_has "F1Ohje" "F2Tallenna" "F5Suostumus" "F6Puhelut" "Esc Sulje" "F9Lukitse" "F10Lopeta"
 keys F8
 expect "Puhelinnumerot:"
 expect "(matkapuhelin)"

@@ -58,7 +58,7 @@ expect "Identitet"
 expect "Födelsedatum:"
 expect "05.03.1980"
 expect "Personbeteckning:"
-bar_has "F1Hjälp" "F2Spara" "F7Förra flik" "F8Nästa flik" "Esc Stäng" "F9Lås" "F10Avsluta"
+bar_has "F1Hjälp" "F2Spara" "F5Samtycke" "F6Samtal" "Esc Stäng" "F9Lås" "F10Avsluta"
 keys F8
 expect "Telefonnummer:"
 expect "(mobil)"
