@@ -155,6 +155,7 @@ static int contact_row(sqlite3_stmt *st, void *cb, void *ctx)
     COPY(r.cell, st, 5);
     COPY(r.ban_all, st, 6);
     COPY(r.ban_partner, st, 7);
+    r.erased = sqlite3_column_int(st, 8) != 0;
     return ((rk_dbco_contact_cb)cb)(ctx, &r);
 }
 
@@ -167,6 +168,7 @@ int rk_dbco_contact_rows(rk_db *db, int64_t client_id, const char *item, const c
     static const char sql[] =
         "SELECT c.id, c.customer_no, c.restricted, c.turvakielto, c.popreg_bans, "
         LATEST("?1", "?2") ", " LATEST("?3", "''") ", " LATEST("?4", "''")
+        ", EXISTS (SELECT 1 FROM erasures e WHERE e.client_id = c.id)"
         " FROM clients c WHERE ?5 = 0 OR c.id = ?5 ORDER BY c.id";
 #undef LATEST
     sqlite3_stmt *st;

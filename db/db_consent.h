@@ -47,6 +47,7 @@ typedef struct rk_dbco_contact_row {
     int64_t client_id;
     int64_t customer_no;
     bool restricted;
+    bool erased;                   /* in the erasure register (migration 5) */
     bool turvakielto;
     char popreg_bans[128];
     char cell[16];                 /* the asked purpose x channel */

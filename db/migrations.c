@@ -213,6 +213,50 @@ static const struct migration {
       "  WHEN EXISTS (SELECT 1 FROM disclosure_clients WHERE disclosure_id = NEW.disclosure_id"
       "    AND client_id = NEW.client_id)"
       "  BEGIN SELECT RAISE(ABORT, 'disclosures cannot be replaced'); END;" },
+    { 5, "requests register, erasure register with legal holds",
+      /* Requests: due = received + 1 calendar month (src/requests.h), an
+       * extension of up to 2 months with its reason; closed = '' while open. */
+      "CREATE TABLE requests ("
+      "  id INTEGER PRIMARY KEY,"
+      "  client_id INTEGER NOT NULL REFERENCES clients(id),"
+      "  kind TEXT NOT NULL,"
+      "  received TEXT NOT NULL,"
+      "  channel TEXT NOT NULL,"
+      "  verified_how TEXT NOT NULL,"
+      "  verified_by TEXT NOT NULL,"
+      "  due TEXT NOT NULL,"
+      "  extension_months INTEGER NOT NULL DEFAULT 0 CHECK(extension_months BETWEEN 0 AND 2),"
+      "  extension_reason TEXT NOT NULL DEFAULT '',"
+      "  status TEXT NOT NULL,"
+      "  decision TEXT NOT NULL DEFAULT '',"
+      "  closed TEXT NOT NULL DEFAULT '',"
+      "  closed_by TEXT NOT NULL DEFAULT '',"
+      "  created TEXT NOT NULL,"
+      "  created_by TEXT NOT NULL);"
+      "CREATE INDEX requests_open ON requests(closed, due);"
+      "CREATE INDEX requests_client ON requests(client_id, due);"
+      /* One row per erased client: the card stays as a tombstone (customer
+       * number, and under a legal hold the kept billing fields) so that the
+       * ledger, the register and the audit chain keep their references. */
+      "CREATE TABLE erasures ("
+      "  client_id INTEGER PRIMARY KEY REFERENCES clients(id),"
+      "  erased TEXT NOT NULL, user TEXT NOT NULL, reason TEXT NOT NULL,"
+      "  hold_until TEXT NOT NULL DEFAULT '', hold_basis TEXT NOT NULL DEFAULT '',"
+      "  hold_ended TEXT NOT NULL DEFAULT '');"
+      "CREATE INDEX erasures_hold ON erasures(hold_until);"
+      "CREATE TRIGGER erasures_no_delete BEFORE DELETE ON erasures"
+      "  BEGIN SELECT RAISE(ABORT, 'erasures cannot be undone'); END;"
+      /* The ledger stays append-only, except that an erased client's notes
+       * (free text that may name the person) are blanked, nothing else. */
+      "DROP TRIGGER consent_events_no_update;"
+      "CREATE TRIGGER consent_events_no_update BEFORE UPDATE ON consent_events"
+      "  WHEN NOT (NEW.note = '' AND NEW.id IS OLD.id AND NEW.client_id IS OLD.client_id"
+      "    AND NEW.item IS OLD.item AND NEW.channel IS OLD.channel AND NEW.state IS OLD.state"
+      "    AND NEW.user IS OLD.user AND NEW.ts IS OLD.ts AND NEW.source IS OLD.source"
+      "    AND NEW.call_id IS OLD.call_id AND NEW.notice_version IS OLD.notice_version"
+      "    AND NEW.batch IS OLD.batch"
+      "    AND EXISTS (SELECT 1 FROM erasures WHERE client_id = OLD.client_id))"
+      "  BEGIN SELECT RAISE(ABORT, 'consent events cannot be changed'); END;" },
 };
 
 int rk_db_latest_version(void)

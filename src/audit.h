@@ -45,7 +45,20 @@
     X(BACKUP_MADE,      "backup_made",      N_("Encrypted backup made"))             \
     X(REGISTRY_CHECKED, "registry_checked", N_("Registry checked"))                  \
     X(REGISTRY_RESTORED, "registry_restored", N_("Registry restored from a backup")) \
-    X(KEY_ROTATED,      "key_rotated",      N_("Database key rotated"))
+    X(KEY_ROTATED,      "key_rotated",      N_("Database key rotated")) \
+    X(REQUEST_ADDED,    "request_added",    N_("Data subject request registered")) \
+    X(REQUEST_EXTENDED, "request_extended", N_("Data subject request deadline extended")) \
+    X(REQUEST_CLOSED,   "request_closed",   N_("Data subject request closed")) \
+    X(REQUESTS_READ,    "requests_read",    N_("Requests register read"))      \
+    X(REPORT_PRODUCED,  "report_produced",  N_("Access, portability or log report produced")) \
+    X(CLIENT_ERASED,    "client_erased",    N_("Client erased"))               \
+    X(HOLD_ENDED,       "hold_ended",       N_("Legal hold ended, kept data erased")) \
+    X(CLIENT_RESTRICTED, "client_restricted", N_("Processing restricted"))     \
+    X(CLIENT_UNRESTRICTED, "client_unrestricted", N_("Restriction of processing lifted")) \
+    X(RETENTION_REVIEWED, "retention_reviewed", N_("Retention review listed")) \
+    X(AUDIT_READ,       "audit_read",       N_("Audit log read"))              \
+    X(CALL_NOTE_DELETED, "call_note_deleted", N_("Call note deleted after its keep-until date")) \
+    X(DISCLOSURE_ADDED, "disclosure_added", N_("Disclosure entered in the register by hand"))
 
 typedef enum rk_audit_action {
 #define X(id, name, desc) RK_AUDIT_##id,

@@ -18,6 +18,7 @@ static const cli_table *const tables[] = {
     &rk_cli_client_commands,
     &rk_cli_consent_commands,
     &rk_cli_data_commands,
+    &rk_cli_rights_commands,
 };
 
 static const struct option long_opts[] = {

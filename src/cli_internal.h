@@ -46,6 +46,7 @@ extern const cli_table rk_cli_user_commands;
 extern const cli_table rk_cli_client_commands;
 extern const cli_table rk_cli_consent_commands;
 extern const cli_table rk_cli_data_commands;
+extern const cli_table rk_cli_rights_commands;
 
 /* One line "rekisteri: MESSAGE" on stderr (sanitised); returns code. */
 int   cli_errline(int code, const char *msg);

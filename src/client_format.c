@@ -6,6 +6,14 @@
 #include "i18n.h"
 #include "sanitize.h"
 
+void rk_date_display(const char *iso, char *out, size_t n)
+{
+    if (strchr(iso, 'T'))
+        rk_format_timestamp(iso, out, n);
+    else
+        rk_format_iso_date(iso, out, n);
+}
+
 void rk_client_display_value(const rk_client *c, rk_field f, char *out, size_t n)
 {
     const char *v = c->value[f];

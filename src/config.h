@@ -18,7 +18,11 @@
     X(OPTIN_CHANNELS, "consent_optin_channels", "email,sms", rk_config_check_optin, \
       N_("Channels on which marketing needs an explicit consent (email, sms, phone, post)")) \
     X(CALL_KEEP_MONTHS, "call_keep_months", "12", rk_config_check_months,       \
-      N_("Months a call-recording note is kept by default (1-120)"))
+      N_("Months a call-recording note is kept by default (1-120)"))              \
+    X(NO_CONTACT_MONTHS, "retention_no_contact_months", "36", rk_config_check_months, \
+      N_("Erase a client after this many months without any contact (1-120)")) \
+    X(BILLING_HOLD_MONTHS, "billing_hold_months", "72", rk_config_check_months, \
+      N_("Months after the end of the erasure year that billing data stays under a legal hold (Kirjanpitolaki 2:10: 6 years = 72)"))
 
 typedef enum rk_config_key {
 #define X(id, key, def, check, help) RK_CONFIG_##id,

@@ -567,7 +567,7 @@ static void facts_from_row(const rk_dbco_contact_row *r, rk_purpose p, rk_channe
     f->popreg_market_research = has_flag(r->popreg_bans, "market_research");
     f->restricted = r->restricted;
     f->turvakielto = r->turvakielto;
-    f->erased = false;   /* the clients table has no erased flag yet (issue 5) */
+    f->erased = r->erased;
     f->optin_channels = optin;
 }
 

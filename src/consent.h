@@ -263,7 +263,7 @@ typedef struct rk_contact_facts {
     bool popreg_direct_marketing;    /* the client's popreg_bans */
     bool popreg_market_research;
     bool restricted;                 /* processing restricted (GDPR Art. 18) */
-    bool erased;                     /* erased record (set once the clients table has the flag) */
+    bool erased;                     /* in the erasure register (src/rights.h) */
     bool turvakielto;
     unsigned optin_channels;         /* bit (1u << channel): needs an explicit "allowed" */
 } rk_contact_facts;

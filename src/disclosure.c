@@ -474,3 +474,98 @@ fail:
     rk_db_rollback(s->db);
     return rc;
 }
+
+static bool categories_ok(const char *list)
+{
+    char copy[160];
+    if (!*list || strlen(list) >= sizeof copy)
+        return false;
+    snprintf(copy, sizeof copy, "%s", list);
+    char *save = NULL;
+    for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+        bool known = false;
+        for (int k = 0; k < RK_CAT_COUNT; k++)
+            known = known || strcmp(w, rk_category_name((rk_category)k)) == 0;
+        if (!known)
+            return false;
+    }
+    return true;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int rk_disclosure_add_manual(rk_session *s, const rk_manual_disclosure *m, int64_t *new_id,
+                             rk_err *err)
+{
+    if (new_id)
+        *new_id = 0;
+    if (rk_session_require_role(s, RK_ROLE_DPO, err))
+        return err->code;
+    rk_dbdi_entry e;
+    memset(&e, 0, sizeof e);
+    if (!m->recipient || !*m->recipient || !one_line_ok(m->recipient, RK_DISCLOSURE_TEXT_MAX))
+        return rk_err_set(err, RK_EUSAGE, _("The recipient must be one line of 1 to %d bytes."),
+                          RK_DISCLOSURE_TEXT_MAX);
+    if (!m->purpose || !*m->purpose || !one_line_ok(m->purpose, sizeof e.purpose - 1))
+        return rk_err_set(err, RK_EUSAGE, _("The purpose must be one line of 1 to %zu bytes."),
+                          sizeof e.purpose - 1);
+    if (m->note && !one_line_ok(m->note, RK_DISCLOSURE_TEXT_MAX))
+        return rk_err_set(err, RK_EUSAGE, _("The note must be one line of at most %d bytes."),
+                          RK_DISCLOSURE_TEXT_MAX);
+    bool known = false;
+    for (int i = 0; m->legal_basis && i < RK_LEGAL_BASIS_COUNT; i++)
+        known = known || strcmp(m->legal_basis, bases[i].name) == 0;
+    if (!known)
+        return rk_err_set(err, RK_EUSAGE,
+                          _("Unknown legal basis \"%s\": use consent, legitimate_interest, legal_obligation or contract."),
+                          m->legal_basis ? m->legal_basis : "");
+    if (!m->categories || !categories_ok(m->categories))
+        return rk_err_set(err, RK_EUSAGE,
+                          _("Data categories are names of the card's sections, comma-separated: identity, contact, protection, business, household, history, billing, sources."));
+    if (m->nclients == 0)
+        return rk_err_set(err, RK_EUSAGE, _("Name at least one client whose data was disclosed."));
+    int64_t *ids = malloc(m->nclients * sizeof *ids);
+    if (!ids)
+        return rk_err_set(err, RK_EFAIL, _("Out of memory."));
+    memcpy(ids, m->client_ids, m->nclients * sizeof *ids);
+    qsort(ids, m->nclients, sizeof *ids, cmp_id);
+    size_t n = 0;
+    for (size_t i = 0; i < m->nclients; i++)
+        if (n == 0 || ids[n - 1] != ids[i])
+            ids[n++] = ids[i];
+    rk_now_iso(e.ts);
+    snprintf(e.user, sizeof e.user, "%s", s->user);
+    snprintf(e.kind, sizeof e.kind, "manual");
+    snprintf(e.purpose, sizeof e.purpose, "%s", m->purpose);
+    snprintf(e.recipient, sizeof e.recipient, "%s", m->recipient);
+    snprintf(e.legal_basis, sizeof e.legal_basis, "%s", m->legal_basis);
+    snprintf(e.categories, sizeof e.categories, "%s", m->categories);
+    snprintf(e.note, sizeof e.note, "%s", m->note ? m->note : "");
+    e.count = (int64_t)n;
+    int rc = rk_db_begin(s->db, err);
+    for (size_t i = 0; rc == RK_OK && i < n; i++) {
+        int64_t no;
+        rc = rk_dbco_client_customer_no(s->db, ids[i], &no, err);
+    }
+    if (rc == RK_OK)
+        rc = rk_dbdi_insert(s->db, &e, ids, n, err);
+    char details[96];
+    snprintf(details, sizeof details, "disclosure=%lld clients=%zu", (long long)e.id, n);
+    for (size_t i = 0; rc == RK_OK && i < n; i++)
+        rc = rk_audit_append(s->db, s->audit_key, e.ts, s->user, RK_AUDIT_DISCLOSURE_ADDED, ids[i],
+                             details, s->terminal, err);
+    free(ids);
+    if (rc) {
+        rk_db_rollback(s->db);
+        return rc;
+    }
+    if ((rc = rk_db_commit(s->db, err)))
+        return rc;
+    if (new_id)
+        *new_id = e.id;
+    return RK_OK;
+}

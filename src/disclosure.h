@@ -32,7 +32,9 @@ typedef enum rk_export_format { RK_EXPORT_CSV, RK_EXPORT_JSON } rk_export_format
 /* X(id, stored name, label) */
 #define RK_LEGAL_BASES(X)                                                           \
     X(CONSENT,             "consent",             N_("consent (GDPR 6(1)(a))"))      \
-    X(LEGITIMATE_INTEREST, "legitimate_interest", N_("legitimate interest (GDPR 6(1)(f))"))
+    X(LEGITIMATE_INTEREST, "legitimate_interest", N_("legitimate interest (GDPR 6(1)(f))")) \
+    X(LEGAL_OBLIGATION,    "legal_obligation",    N_("legal obligation (GDPR 6(1)(c))"))   \
+    X(CONTRACT,            "contract",            N_("contract (GDPR 6(1)(b))"))
 
 typedef enum rk_legal_basis {
 #define X(id, name, label) RK_LEGAL_##id,
@@ -111,5 +113,22 @@ void rk_disclosures_free(rk_disclosure *d, size_t n);
 int rk_disclosure_correct(rk_session *s, int64_t id, const char *recipient,
                           const char *legal_basis, const char *note, int64_t *new_id,
                           rk_err *err);
+
+/* A disclosure made outside the program (to an authority, a debt
+ * collector, a partner by letter), entered by hand (dpo): recipient, legal
+ * basis, purpose (1-31 bytes), data categories (names of fields.h's
+ * categories, comma-separated), the clients and a note. Kind "manual". */
+typedef struct rk_manual_disclosure {
+    const char *recipient;
+    const char *legal_basis;       /* stored name */
+    const char *purpose;
+    const char *categories;        /* "identity,contact" */
+    const int64_t *client_ids;
+    size_t nclients;
+    const char *note;              /* NULL or "" = none */
+} rk_manual_disclosure;
+
+int rk_disclosure_add_manual(rk_session *s, const rk_manual_disclosure *m, int64_t *new_id,
+                             rk_err *err);
 
 #endif

@@ -129,9 +129,31 @@ typedef struct ui_keyspec {
     X(CALL_NEW, "call-new", KF(2), KL('n'), true, NC_("fkey", "New"),          \
       N_("Write a note of a recorded call with this client."))                \
     X(CALL_AMEND, "call-amend", KF(3), KL('a'), true, NC_("fkey", "Amend"),    \
-      N_("Append a dated correction to the selected note; only its author may."))                          \
-    X(LANGUAGE, "language", KF(4), KL('k'), true, NC_("fkey", "Language"),   \
-      N_("Change the language of the program for you: as the system, suomi, svenska or English. It is saved with your account."))
+      N_("Append a dated correction to the selected note; only its author may.")) \
+    X(LANGUAGE, "language", KF(4), KL('k'), true, NC_("fkey", "Language"),     \
+      N_("Change the language of the program for you: as the system, suomi, svenska or English. It is saved with your account.")) \
+    X(DESK, "desk", KF(5), KC('O'), false, NC_("fkey", "Desk"),                \
+      N_("The data protection officer's desk: open requests by due date, overdue ones marked.")) \
+    X(REQUEST_NEW, "request-new", KC('G'), K0, false, NC_("fkey", "Request"),  \
+      N_("Register a request of this person (access, erasure, restriction ...) with how the identity was checked.")) \
+    X(REQUEST_REPORT, "request-report", KF(2), KL('r'), true, NC_("fkey", "Report"), \
+      N_("Write the report the selected request calls for to files (access: text and JSON).")) \
+    X(REQUEST_DECIDE, "request-decide", KF(3), KL('d'), true, NC_("fkey", "Decide"), \
+      N_("Close the selected request with the decision and its reasons."))     \
+    X(CLIENT_ERASE, "client-erase", KC('X'), K0, false, NC_("fkey", "Erase"),  \
+      N_("Erase this client for good (dpo), after typing the customer number again.")) \
+    X(AUDIT_LOG, "audit-log", KF(4), KL('a'), false, NC_("fkey", "Audit"),     \
+      N_("The audit log: who did what and when, filtered by user, client, action and date.")) \
+    X(AUDIT_VERIFY, "audit-verify", KF(2), KL('v'), true, NC_("fkey", "Verify"), \
+      N_("Check the whole audit chain: an edited, deleted or reordered row shows here.")) \
+    X(AUDIT_FILTER, "audit-filter", KF(3), KL('f'), true, NC_("fkey", "Filter"), \
+      N_("Choose which events to show: user, customer number, action, dates.")) \
+    X(EVENT_OPEN, "event-open", KENTER, K0, true, NC_("fkey", "Open"),         \
+      N_("Show every field of the selected event."))                           \
+    X(RETENTION, "retention", KF(6), KL('t'), false, NC_("fkey", "Retention"), \
+      N_("What the retention rules make due today, and why."))                 \
+    X(RETENTION_APPLY, "retention-apply", KF(2), KL('x'), true, NC_("fkey", "Apply"), \
+      N_("Erase and delete everything the review lists, after a confirmation."))
 
 typedef enum ui_action {
     UI_ACT_NONE = -1,

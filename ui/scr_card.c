@@ -65,6 +65,7 @@ static struct {
 static const ui_action card_actions[] = {
     UI_ACT_SAVE, UI_ACT_CONSENTS, UI_ACT_CALL_NOTES, UI_ACT_TAB_PREV, UI_ACT_TAB_NEXT, UI_ACT_CARD_CLOSE,
     UI_ACT_ITEM_ADD, UI_ACT_ITEM_DELETE, UI_ACT_NEXT_FIELD, UI_ACT_PREV_FIELD,
+    UI_ACT_REQUEST_NEW, UI_ACT_CLIENT_ERASE,
 };
 static const ui_action conflict_answers[] = { UI_ACT_RELOAD, UI_ACT_REVIEW, UI_ACT_CANCEL };
 static const ui_action dup_answers[] = { UI_ACT_DUP_OPEN, UI_ACT_DUP_CREATE, UI_ACT_CANCEL };
@@ -877,6 +878,26 @@ static void card_action(ui *u, ui_action a)
     case UI_ACT_ITEM_DELETE:
         delete_item(u);
         break;
+    case UI_ACT_REQUEST_NEW:
+        if (st.is_new) {
+            ui_msg_error(u, "%s", _("Save the new client first; then register the request."));
+        } else {
+            char who[512];
+            client_heading(st.orig, who, sizeof who);
+            ui_request_form(u, st.orig->id, who);
+        }
+        break;
+    case UI_ACT_CLIENT_ERASE:
+        if (u->session->role != RK_ROLE_DPO) {
+            ui_msg_error(u, "%s", _("Only the data protection officer erases clients."));
+        } else if (st.is_new || modified()) {
+            ui_msg_error(u, "%s", _("Save or discard the changes on the card first."));
+        } else {
+            char who[512];
+            client_heading(st.orig, who, sizeof who);
+            ui_erase_form(u, st.orig->id, st.orig->value[RK_F_CUSTOMER_NO], who);
+        }
+        break;
     default:
         break;
     }
@@ -1222,7 +1243,17 @@ static void card_draw(ui *u, const ui_rect *r)
         snprintf(name, sizeof name, "%s", _("New client"));
     else
         client_heading(o, name, sizeof name);
-    ui_put(r->y, r->x + 2, r->w - 4, name, UI_ST_HEADING);
+    /* A restricted record says so in a banner at the right of its name. */
+    int bw = 0;
+    if (o->restricted) {
+        const char *banner = _("! PROCESSING RESTRICTED (GDPR 18)");
+        bw = ui_text_width(banner);
+        if (bw > (r->w - 4) / 2)
+            bw = (r->w - 4) / 2;    /* the name keeps half the row */
+        ui_put(r->y, r->x + r->w - 2 - bw, bw, banner, UI_ST_WARN);
+        bw += 2;
+    }
+    ui_put(r->y, r->x + 2, r->w - 4 - bw, name, UI_ST_HEADING);
 
     if (st.is_new) {
         snprintf(buf, sizeof buf, "%s", _("Not saved yet"));
@@ -1235,11 +1266,8 @@ static void card_draw(ui *u, const ui_rect *r)
     int used = ui_put(r->y + 1, r->x + 2, r->w - 4, name, UI_ST_DIM);
     /* Status at the right of the same row. */
     char status[256] = "";
-    if (o->restricted)
-        snprintf(status, sizeof status, "%s", _("Processing restricted (GDPR Art. 18)"));
     if (modified())
-        snprintf(status + strlen(status), sizeof status - strlen(status), "%s%s",
-                 status[0] ? "  " : "", _("* unsaved changes"));
+        snprintf(status, sizeof status, "%s", _("* unsaved changes"));
     int sw = ui_text_width(status);
     if (status[0] && r->x + 2 + used + 2 + sw <= r->x + r->w - 2)
         ui_put(r->y + 1, r->x + r->w - 2 - sw, sw, status, UI_ST_WARN);

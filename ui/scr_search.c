@@ -27,7 +27,7 @@ static struct {
 } st;
 
 static const ui_action search_actions[] = {
-    UI_ACT_CLIENT_NEW, UI_ACT_CLIENT_OPEN, UI_ACT_SEARCH_CLEAR, UI_ACT_ACCOUNT,
+    UI_ACT_CLIENT_NEW, UI_ACT_CLIENT_OPEN, UI_ACT_SEARCH_CLEAR, UI_ACT_ACCOUNT, UI_ACT_DESK,
 };
 
 static void audit(ui *u)
@@ -125,6 +125,16 @@ static void search_action(ui *u, ui_action a)
     case UI_ACT_ACCOUNT:
         audit(u);
         ui_push(u, &ui_screen_account_over);
+        break;
+    case UI_ACT_DESK:
+        if (u->session->role != RK_ROLE_DPO) {
+            char k[64];
+            ui_action_keys_label(UI_ACT_REQUEST_NEW, k, sizeof k);
+            ui_msg_error(u, _("The requests desk is the data protection officer's; register a request on the client's card (%s)."), k);
+            break;
+        }
+        audit(u);
+        ui_push(u, &ui_screen_dpo);
         break;
     default:
         break;

@@ -118,4 +118,12 @@ void ui_call_note_new(ui *u, int64_t client_id, const char *heading, const char 
 void ui_call_note_amend(ui *u, const struct rk_call_note *note, const char *heading,
                         ui_calls_saved_fn on_saved);
 
+/* The dpo's desk (requests by due date) and the form registering a
+ * request of one client (`who`: how the card names the client). */
+extern const screen_ops ui_screen_dpo;
+extern const screen_ops ui_screen_audit;      /* the dpo's audit log viewer */
+void ui_request_form(ui *u, int64_t client_id, const char *who);
+/* The typed confirmation of an erasure; on success the card closes too. */
+void ui_erase_form(ui *u, int64_t client_id, const char *customer_no, const char *who);
+
 #endif
