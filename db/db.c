@@ -19,7 +19,7 @@ struct rk_db {
     char    *path;   /* for messages only */
     void    *aux;    /* prepared-statement cache of a higher module (search) */
     void   (*aux_free)(void *);
-    struct { const char *sql; sqlite3_stmt *st; } cache[8];  /* hot statements */
+    struct { const char *sql; sqlite3_stmt *st; } cache[32];  /* hot statements */
     char     errmsg[256];   /* rk_db_errmsg's text for a write that found no room */
     bool     outer;    /* rk_db_begin_outer's transaction is open */
     bool     nested;   /* a service's transaction runs as a savepoint in it */

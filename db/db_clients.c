@@ -18,6 +18,16 @@ static int prepare(rk_db *db, const char *sql, sqlite3_stmt **st, rk_err *err)
     return RK_OK;
 }
 
+/* A statement run for every client of a bulk addition or every keystroke:
+ * kept prepared for the connection (sql must be a literal or a static
+ * buffer). Reset, never finalised, after use. */
+static int prepare_hot(rk_db *db, const char *sql, sqlite3_stmt **st, rk_err *err)
+{
+    if (!(*st = rk_db_cached(db, sql)))
+        return sql_fail(db, err, _("preparing a query"));
+    return RK_OK;
+}
+
 static const char *col_text(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
@@ -179,22 +189,23 @@ int rk_dbc_load(rk_db *db, int64_t id, rk_client **out, rk_err *err)
 static int exec_id(rk_db *db, const char *sql, int64_t id, rk_err *err)
 {
     sqlite3_stmt *st;
-    if (prepare(db, sql, &st, err))
+    if (prepare_hot(db, sql, &st, err))
         return err->code;
     sqlite3_bind_int64(st, 1, id);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc == SQLITE_DONE ? RK_OK : sql_fail(db, err, _("replacing a list"));
 }
 
-static int write_list(rk_db *db, const rk_client *c, rk_field f, rk_err *err)
+/* A new client (fresh) has no old rows to delete first. */
+static int write_list(rk_db *db, const rk_client *c, rk_field f, bool fresh, rk_err *err)
 {
     sqlite3_stmt *st;
     int rc = SQLITE_DONE;
     switch (rk_fields[f].type) {
     case RK_FT_PHONES:
-        if (exec_id(db, "DELETE FROM client_phones WHERE client_id = ?", c->id, err) ||
-            prepare(db, "INSERT INTO client_phones(client_id, pos, type, number) VALUES (?,?,?,?)", &st, err))
+        if ((!fresh && exec_id(db, "DELETE FROM client_phones WHERE client_id = ?", c->id, err)) ||
+            prepare_hot(db, "INSERT INTO client_phones(client_id, pos, type, number) VALUES (?,?,?,?)", &st, err))
             return err->code;
         for (size_t i = 0; i < c->nphones && rc == SQLITE_DONE; i++) {
             sqlite3_bind_int64(st, 1, c->id);
@@ -206,8 +217,8 @@ static int write_list(rk_db *db, const rk_client *c, rk_field f, rk_err *err)
         }
         break;
     case RK_FT_EMAILS:
-        if (exec_id(db, "DELETE FROM client_emails WHERE client_id = ?", c->id, err) ||
-            prepare(db, "INSERT INTO client_emails(client_id, pos, type, address) VALUES (?,?,?,?)", &st, err))
+        if ((!fresh && exec_id(db, "DELETE FROM client_emails WHERE client_id = ?", c->id, err)) ||
+            prepare_hot(db, "INSERT INTO client_emails(client_id, pos, type, address) VALUES (?,?,?,?)", &st, err))
             return err->code;
         for (size_t i = 0; i < c->nemails && rc == SQLITE_DONE; i++) {
             sqlite3_bind_int64(st, 1, c->id);
@@ -219,8 +230,8 @@ static int write_list(rk_db *db, const rk_client *c, rk_field f, rk_err *err)
         }
         break;
     case RK_FT_HOUSEHOLD:
-        if (exec_id(db, "DELETE FROM client_household WHERE client_id = ?", c->id, err) ||
-            prepare(db, "INSERT INTO client_household(client_id, other_id, relation) VALUES (?,?,?)", &st, err))
+        if ((!fresh && exec_id(db, "DELETE FROM client_household WHERE client_id = ?", c->id, err)) ||
+            prepare_hot(db, "INSERT INTO client_household(client_id, other_id, relation) VALUES (?,?,?)", &st, err))
             return err->code;
         for (size_t i = 0; i < c->nhousehold && rc == SQLITE_DONE; i++) {
             sqlite3_bind_int64(st, 1, c->id);
@@ -231,8 +242,8 @@ static int write_list(rk_db *db, const rk_client *c, rk_field f, rk_err *err)
         }
         break;
     case RK_FT_EVENTS:
-        if (exec_id(db, "DELETE FROM client_events WHERE client_id = ?", c->id, err) ||
-            prepare(db, "INSERT INTO client_events(client_id, pos, date, kind, text, user) VALUES (?,?,?,?,?,?)", &st, err))
+        if ((!fresh && exec_id(db, "DELETE FROM client_events WHERE client_id = ?", c->id, err)) ||
+            prepare_hot(db, "INSERT INTO client_events(client_id, pos, date, kind, text, user) VALUES (?,?,?,?,?,?)", &st, err))
             return err->code;
         for (size_t i = 0; i < c->nevents && rc == SQLITE_DONE; i++) {
             sqlite3_bind_int64(st, 1, c->id);
@@ -246,8 +257,8 @@ static int write_list(rk_db *db, const rk_client *c, rk_field f, rk_err *err)
         }
         break;
     case RK_FT_SOURCES:
-        if (exec_id(db, "DELETE FROM client_sources WHERE client_id = ?", c->id, err) ||
-            prepare(db, "INSERT INTO client_sources(client_id, pos, source, date, note) VALUES (?,?,?,?,?)", &st, err))
+        if ((!fresh && exec_id(db, "DELETE FROM client_sources WHERE client_id = ?", c->id, err)) ||
+            prepare_hot(db, "INSERT INTO client_sources(client_id, pos, source, date, note) VALUES (?,?,?,?,?)", &st, err))
             return err->code;
         for (size_t i = 0; i < c->nsources && rc == SQLITE_DONE; i++) {
             sqlite3_bind_int64(st, 1, c->id);
@@ -262,7 +273,7 @@ static int write_list(rk_db *db, const rk_client *c, rk_field f, rk_err *err)
     default:
         return RK_OK;
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc == SQLITE_DONE ? RK_OK : sql_fail(db, err, _("writing a list"));
 }
 
@@ -271,28 +282,32 @@ int rk_dbc_insert(rk_db *db, rk_client *c, const char *user, const char *ts, rk_
     sqlite3_stmt *st;
     int64_t next = 100001;
     /* Customer numbers: the next free one; the UNIQUE index makes MAX cheap. */
-    if (prepare(db, "SELECT MAX(customer_no) FROM clients", &st, err))
+    if (prepare_hot(db, "SELECT MAX(customer_no) FROM clients", &st, err))
         return err->code;
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
         next = sqlite3_column_int64(st, 0) + 1;
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     char no[24];
     snprintf(no, sizeof no, "%lld", (long long)next);
     rk_client_set_raw(c, RK_F_CUSTOMER_NO, no);
 
-    char cols[2048], marks[512], sql[2800];
-    scalar_columns(cols, sizeof cols, "", "");
-    marks[0] = '\0';
-    int nscalar = 0;
-    for (int f = 0; f < RK_F_COUNT; f++)
-        if (!rk_field_is_list((rk_field)f))
-            nscalar++;
-    for (int i = 0; i < nscalar; i++)
-        strcat(marks, i ? ",?" : "?");
-    snprintf(sql, sizeof sql,
-             "INSERT INTO clients(version, created, updated, updated_by, restricted, %s) "
-             "VALUES (1, ?, ?, ?, ?, %s)", cols, marks);
-    if (prepare(db, sql, &st, err))
+    /* Built once from the field table; static, so the statement cache keys it. */
+    static char sql[2800];
+    if (!sql[0]) {
+        char cols[2048], marks[512];
+        scalar_columns(cols, sizeof cols, "", "");
+        marks[0] = '\0';
+        int nscalar = 0;
+        for (int f = 0; f < RK_F_COUNT; f++)
+            if (!rk_field_is_list((rk_field)f))
+                nscalar++;
+        for (int i = 0; i < nscalar; i++)
+            strcat(marks, i ? ",?" : "?");
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO clients(version, created, updated, updated_by, restricted, %s) "
+                 "VALUES (1, ?, ?, ?, ?, %s)", cols, marks);
+    }
+    if (prepare_hot(db, sql, &st, err))
         return err->code;
     sqlite3_bind_text(st, 1, ts, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, ts, -1, SQLITE_STATIC);
@@ -303,7 +318,7 @@ int rk_dbc_insert(rk_db *db, rk_client *c, const char *user, const char *ts, rk_
         if (!rk_field_is_list((rk_field)f))
             bind_scalar(st, idx++, (rk_field)f, c->value[f]);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (rc == SQLITE_CONSTRAINT)
         return rk_err_set(err, RK_ECONFLICT, _("A client with this personal identity code already exists."));
     if (rc != SQLITE_DONE)
@@ -313,7 +328,7 @@ int rk_dbc_insert(rk_db *db, rk_client *c, const char *user, const char *ts, rk_
     snprintf(c->updated, sizeof c->updated, "%s", ts);
     snprintf(c->updated_by, sizeof c->updated_by, "%s", user);
     for (int f = 0; f < RK_F_COUNT; f++)
-        if (rk_field_is_list((rk_field)f) && write_list(db, c, (rk_field)f, err))
+        if (rk_field_is_list((rk_field)f) && write_list(db, c, (rk_field)f, true, err))
             return err->code;
     return RK_OK;
 }
@@ -349,7 +364,7 @@ int rk_dbc_update(rk_db *db, rk_client *c, const bool changed[RK_F_COUNT], const
     if (rc != SQLITE_DONE)
         return sql_fail(db, err, _("saving a client"));
     for (int f = 0; f < RK_F_COUNT; f++)
-        if (changed[f] && rk_field_is_list((rk_field)f) && write_list(db, c, (rk_field)f, err))
+        if (changed[f] && rk_field_is_list((rk_field)f) && write_list(db, c, (rk_field)f, false, err))
             return err->code;
     c->version++;
     snprintf(c->updated, sizeof c->updated, "%s", ts);
@@ -380,7 +395,7 @@ static int lookup_id(rk_db *db, const char *sql, const char *text, int64_t num, 
                      rk_err *err)
 {
     sqlite3_stmt *st;
-    if (prepare(db, sql, &st, err))
+    if (prepare_hot(db, sql, &st, err))
         return err->code;
     if (text)
         sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
@@ -389,7 +404,7 @@ static int lookup_id(rk_db *db, const char *sql, const char *text, int64_t num, 
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (rc == SQLITE_DONE)
         return rk_err_set(err, RK_ENOTFOUND, _("No such client."));
     return rc == SQLITE_ROW ? RK_OK : sql_fail(db, err, _("looking up a client"));
