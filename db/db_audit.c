@@ -160,3 +160,22 @@ int rk_dba_count(rk_db *db, int64_t *n, rk_err *err)
                           sqlite3_errmsg(h));
     return RK_OK;
 }
+
+int rk_dba_hash_at(rk_db *db, int64_t seq, unsigned char hash[RK_AUDIT_HASH_BYTES], rk_err *err)
+{
+    sqlite3 *h = rk_db_handle(db);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(h, "SELECT hash FROM audit WHERE seq = ?", -1, &st, NULL) != SQLITE_OK)
+        return rk_err_set(err, RK_EFAIL, _("Cannot read the audit table: %s."), sqlite3_errmsg(h));
+    sqlite3_bind_int64(st, 1, seq);
+    int rc = sqlite3_step(st);
+    bool ok = rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == RK_AUDIT_HASH_BYTES;
+    if (ok)
+        memcpy(hash, sqlite3_column_blob(st, 0), RK_AUDIT_HASH_BYTES);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return RK_ENOTFOUND;
+    if (!ok)
+        return rk_err_set(err, RK_EFAIL, _("Cannot read the audit table: %s."), sqlite3_errmsg(h));
+    return RK_OK;
+}

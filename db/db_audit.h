@@ -25,6 +25,8 @@ int rk_dba_insert(rk_db *db, const rk_audit_row *row, rk_err *err);
  * non-zero to stop, which is passed back. */
 typedef int (*rk_audit_row_cb)(void *ctx, const rk_audit_row *row);
 int rk_dba_each(rk_db *db, int64_t from_seq, rk_audit_row_cb cb, void *ctx, rk_err *err);
+/* The stored hash of row seq; RK_ENOTFOUND (no message) when there is none. */
+int rk_dba_hash_at(rk_db *db, int64_t seq, unsigned char hash[RK_AUDIT_HASH_BYTES], rk_err *err);
 int rk_dba_count(rk_db *db, int64_t *n, rk_err *err);
 
 #endif

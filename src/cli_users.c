@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include <unistd.h>
 
 #include "backup.h"
@@ -10,6 +11,7 @@
 #include "cli_internal.h"
 #include "clients.h"
 #include "config.h"
+#include "db_audit.h"
 #include "demo_data.h"
 #include "i18n.h"
 #include "password.h"
@@ -28,6 +30,7 @@ static int cmd_user_list(cli_ctx *c);
 static int cmd_config_show(cli_ctx *c);
 static int cmd_config_set(cli_ctx *c);
 static int cmd_audit_verify(cli_ctx *c);
+static int cmd_audit_head(cli_ctx *c);
 static int cmd_user_lang(cli_ctx *c);
 
 static const cli_command commands[] = {
@@ -74,8 +77,13 @@ static const cli_command commands[] = {
       .help = N_("Change a setting (admin).") },
     { .words = "audit verify", .min_args = 0, .max_args = 0, .opts = AUTH_OPTS,
       .login = true, .run = cmd_audit_verify,
-      .synopsis = N_("audit verify"),
-      .help = N_("Check the whole audit chain; names the first broken row (dpo, admin).") },
+      .synopsis = N_("audit verify [--head SEQ:HASH]"),
+      .help = N_("Check the whole audit chain; names the first broken row (dpo, admin). --head: a chain head recorded outside the registry (syslog at each logout, or \"audit head\"), which must still be in the chain: shows newest rows removed."),
+      .options = "head=" },
+    { .words = "audit head", .min_args = 0, .max_args = 0, .opts = AUTH_OPTS,
+      .login = true, .run = cmd_audit_head,
+      .synopsis = N_("audit head"),
+      .help = N_("Print the chain head (sequence number and hash, no personal data) to keep outside the registry (dpo, admin).") },
     { .words = "user lang", .min_args = 2, .max_args = 2, .opts = AUTH_OPTS,
       .login = true, .run = cmd_user_lang,
       .synopsis = N_("user lang NAME fi|sv|en|auto"),
@@ -326,6 +334,41 @@ static int cmd_config_set(cli_ctx *c)
     return RK_OK;
 }
 
+/* A chain head kept outside the registry ("SEQ:HASH", as syslog and
+ * "audit head" give it) must still be in the chain with the same hash: a
+ * chain whose newest rows were cut off is whole, and only this shows it. */
+static int check_head(cli_ctx *c, const char *head)
+{
+    /* The syslog line's own form "seq=N hash=H" is taken as well. */
+    char syslog_form[32 + 2 * RK_AUDIT_HASH_BYTES];
+    long long sq;
+    char hx[2 * RK_AUDIT_HASH_BYTES + 1];
+    if (sscanf(head, "seq=%lld hash=%64[0-9a-fA-F]", &sq, hx) == 2) {
+        snprintf(syslog_form, sizeof syslog_form, "%lld:%s", sq, hx);
+        head = syslog_form;
+    }
+    char *end;
+    long long seq = strtoll(head, &end, 10);
+    unsigned char want[RK_AUDIT_HASH_BYTES], have[RK_AUDIT_HASH_BYTES];
+    size_t bin = 0;
+    if (seq <= 0 || *end != ':' ||
+        sodium_hex2bin(want, sizeof want, end + 1, strlen(end + 1), NULL, &bin, NULL) != 0 ||
+        bin != sizeof want)
+        return cli_errline(RK_EUSAGE, _("--head must be SEQ:HASH as the syslog line or \"audit head\" gives it, e.g. 1204:9f3a... (64 hex digits)."));
+    int rc = rk_dba_hash_at(c->session->db, seq, have, &c->err);
+    if (rc == RK_ENOTFOUND) {
+        fprintf(stderr, _("rekisteri: Audit log broken: row %lld, the chain head recorded outside the registry, is missing; the newest rows were removed.\n"), seq);
+        return RK_EFAIL;
+    }
+    if (rc)
+        return cli_fail(c);
+    if (sodium_memcmp(want, have, sizeof want) != 0) {
+        fprintf(stderr, _("rekisteri: Audit log broken: row %lld differs from the chain head recorded outside the registry; the chain was rewritten.\n"), seq);
+        return RK_EFAIL;
+    }
+    return RK_OK;
+}
+
 static int cmd_audit_verify(cli_ctx *c)
 {
     int64_t rows = 0, bad = 0;
@@ -337,7 +380,24 @@ static int cmd_audit_verify(cli_ctx *c)
     }
     if (rc)
         return cli_fail(c);
+    const char *head = cli_opt(c, "head");
+    if (head && (rc = check_head(c, head)) != RK_OK)
+        return rc;
     printf(_("The audit chain is intact: %lld rows verified.\n"), (long long)rows);
+    return RK_OK;
+}
+
+static int cmd_audit_head(cli_ctx *c)
+{
+    int64_t seq;
+    unsigned char hash[RK_AUDIT_HASH_BYTES];
+    char hex[2 * RK_AUDIT_HASH_BYTES + 1];
+    if (c->session->role != RK_ROLE_DPO && c->session->role != RK_ROLE_ADMIN)
+        return cli_errline(RK_EDENIED, _("Only the data protection officer or an administrator may read the audit chain head."));
+    if (rk_dba_last(c->session->db, &seq, hash, &c->err))
+        return cli_fail(c);
+    sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+    printf("%lld:%s\n", (long long)seq, hex);
     return RK_OK;
 }
 

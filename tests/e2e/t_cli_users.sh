@@ -68,4 +68,19 @@ rk_as admin "$ADMIN_PW" config set consent_optin_channels email,sms,phone >/dev/
 # --help and --version.
 "$RK" --help | grep -q "user add NAME --role ROLE" || fail "--help lists commands"
 "$RK" --version | grep -q "^rekisteri [0-9]" || fail "--version"
+
+# The audit chain head kept outside the registry: `audit head` prints it,
+# `audit verify --head` accepts it (and the syslog line's own form), and a
+# head the chain no longer holds, or a malformed one, is refused.
+want_rc 4 "reception reads the chain head" -- rk_as riikka riikka-password-2 audit head
+want_rc 0 "audit head" -- rk_as admin "$ADMIN_PW" audit head
+head=$(cat "$WORK/out")
+[[ $head =~ ^[0-9]+:[0-9a-f]{64}$ ]] || fail "audit head printed: $head"
+want_rc 0 "verify against the head" -- rk_as admin "$ADMIN_PW" audit verify --head "$head"
+want_rc 0 "syslog form" -- rk_as admin "$ADMIN_PW" audit verify --head "seq=${head%%:*} hash=${head#*:}"
+want_rc 1 "a head past the chain" -- rk_as admin "$ADMIN_PW" audit verify --head "$(( ${head%%:*} + 1000 )):${head#*:}"
+grep -q "Audit log broken: row .* is missing; the newest rows were removed" "$WORK/err" || fail "tail message: $(cat "$WORK/err")"
+want_rc 1 "another hash" -- rk_as admin "$ADMIN_PW" audit verify --head "${head%%:*}:$(printf '0%.0s' {1..64})"
+grep -q "the chain was rewritten" "$WORK/err" || fail "rewritten message: $(cat "$WORK/err")"
+want_rc 2 "malformed head" -- rk_as admin "$ADMIN_PW" audit verify --head nonsense
 exit 0
