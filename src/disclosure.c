@@ -177,7 +177,10 @@ static int run_export(rk_session *s, const export_job *job, rk_dbdi_entry *e,
         }
     } else {
         for (int i = 0; i < cols->n; i++)
-            if (rk_csv_cell_delim(mem, rk_fields[cols->f[i]].name, i == 0, job->delim)) {
+            /* A spreadsheet's header is read by a person: the field's label
+             * in the user's language (import reads it back in any of the
+             * three); JSON keys stay the stable English names. */
+            if (rk_csv_cell_delim(mem, _(rk_fields[cols->f[i]].label), i == 0, job->delim)) {
                 rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
                 goto fail;
             }

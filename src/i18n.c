@@ -79,8 +79,27 @@ static bool saved;
 static char *orig_language;        /* NULL = LANGUAGE was unset */
 static char *orig_messages;
 
+static char current[8];      /* the code last set ("" = the locale) */
+static char pushed[8];
+static bool is_pushed;
+
+void rk_i18n_push_language(const char *code)
+{
+    snprintf(pushed, sizeof pushed, "%s", current);
+    is_pushed = true;
+    rk_i18n_set_language(code);
+}
+
+void rk_i18n_pop_language(void)
+{
+    if (is_pushed)
+        rk_i18n_set_language(pushed);
+    is_pushed = false;
+}
+
 void rk_i18n_set_language(const char *code)
 {
+    snprintf(current, sizeof current, "%s", code ? code : "");
     if (!saved) {
         const char *l = getenv("LANGUAGE"), *m = setlocale(LC_MESSAGES, NULL);
         orig_language = l ? strdup(l) : NULL;

@@ -45,6 +45,11 @@ const char *rk_language_label(const char *code);
 /* Speak `code` from now on ("" = back to the locale). Messages already
  * fetched keep their language; screens fetch theirs on every redraw. */
 void rk_i18n_set_language(const char *code);
+/* Messages of another language for a moment (the import matches column
+ * headers written in any of the three): speak `code` until
+ * rk_i18n_pop_language() puts back what was in use. One level. */
+void rk_i18n_push_language(const char *code);
+void rk_i18n_pop_language(void);
 /* The language messages are in now: "fi", "sv" or "en" (read from the
  * catalog in use, so it is what the user sees). */
 const char *rk_i18n_language(void);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "clients.h"
+#include "i18n.h"
 #include "csv_cell.h"
 #include "db_clients.h"
 #include "search_fold.h"
@@ -70,6 +71,24 @@ int rk_import_header_field(const char *header, const char **list_type)
         if (strcmp(key, k2) == 0)
             return f;
     }
+    /* The field labels in Finnish and Swedish: what `export clients` writes
+     * as headers for a user of that language. Looked up once. */
+    static char label_key[2][RK_F_COUNT][96];
+    static bool ready;
+    static const char *const langs[2] = { "fi", "sv" };
+    if (!ready) {
+        for (int l = 0; l < 2; l++) {
+            rk_i18n_push_language(langs[l]);
+            for (int f = 0; f < RK_F_COUNT; f++)
+                header_key(_(rk_fields[f].label), label_key[l][f], sizeof label_key[l][f]);
+            rk_i18n_pop_language();
+        }
+        ready = true;
+    }
+    for (int l = 0; l < 2; l++)
+        for (int f = 0; f < RK_F_COUNT; f++)
+            if (strcmp(key, label_key[l][f]) == 0)
+                return f;
     return -1;
 }
 

@@ -5,11 +5,15 @@
 
 #include <check.h>
 #include <ftw.h>
+#include <libgen.h>
+#include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "registry.h"
 #include "session.h"
 #include "users.h"
@@ -63,6 +67,26 @@ static inline void fix_create(void)
         ck_assert_msg(rk_user_add(a, users[i].n, users[i].r, users[i].n, FIX_PW, &err) == RK_OK,
                       "%s", err.msg);
     rk_session_logout(a);
+}
+
+/* The catalogs `make` compiled: <root>/<build>/tests/test_X ->
+ * <root>/build/locale, under the given locale. */
+static inline void fix_build_catalogs(const char *locale)
+{
+    char exe[PATH_MAX], dir[PATH_MAX + 32];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    ck_assert_int_gt(n, 0);
+    exe[n] = '\0';
+    char *root = dirname(dirname(dirname(exe)));
+    snprintf(dir, sizeof dir, "%s/build/locale", root);
+    char mo[PATH_MAX + 64];
+    snprintf(mo, sizeof mo, "%s/fi/LC_MESSAGES/rekisteri.mo", dir);
+    ck_assert_msg(access(mo, R_OK) == 0, "no catalog %s: run make first", mo);
+    setenv("REKISTERI_LOCALEDIR", dir, 1);
+    unsetenv("LANGUAGE");
+    ck_assert_msg(setlocale(LC_ALL, locale) != NULL,
+                  "locale %s is not installed (scripts/ensure-deps)", locale);
+    rk_i18n_init();
 }
 
 #endif

@@ -15,28 +15,10 @@
 #include "i18n.h"
 #include "search_fold.h"
 
-/* <root>/<build>/tests/test_i18n -> <root>/build/locale */
-static void use_build_catalogs(const char *locale)
-{
-    char exe[PATH_MAX], dir[PATH_MAX + 32];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    ck_assert_int_gt(n, 0);
-    exe[n] = '\0';
-    char *root = dirname(dirname(dirname(exe)));
-    snprintf(dir, sizeof dir, "%s/build/locale", root);
-    char mo[PATH_MAX + 64];
-    snprintf(mo, sizeof mo, "%s/fi/LC_MESSAGES/rekisteri.mo", dir);
-    ck_assert_msg(access(mo, R_OK) == 0, "no catalog %s: run make first", mo);
-    setenv("REKISTERI_LOCALEDIR", dir, 1);
-    unsetenv("LANGUAGE");
-    ck_assert_msg(setlocale(LC_ALL, locale) != NULL,
-                  "locale %s is not installed (scripts/ensure-deps)", locale);
-    rk_i18n_init();
-}
 
 START_TEST(language_follows_the_locale)
 {
-    use_build_catalogs("fi_FI.UTF-8");
+    fix_build_catalogs("fi_FI.UTF-8");
     ck_assert_str_eq(rk_i18n_language(), "fi");
     ck_assert_str_eq(_("Client card"), "Asiakaskortti");
     ck_assert_str_eq(C_("fkey", "Quit"), "Lopeta");
@@ -55,7 +37,7 @@ END_TEST
 
 START_TEST(user_language_overrides_and_auto_restores)
 {
-    use_build_catalogs("fi_FI.UTF-8");
+    fix_build_catalogs("fi_FI.UTF-8");
     rk_i18n_set_language("sv");
     ck_assert_str_eq(_("Client card"), "Kundkort");
     ck_assert_str_eq(C_("fkey", "Save"), "Spara");
@@ -72,7 +54,7 @@ END_TEST
  * for a user whose environment has no locale at all. */
 START_TEST(user_language_under_the_c_locale)
 {
-    use_build_catalogs("C");
+    fix_build_catalogs("C");
     ck_assert_str_eq(_("Client card"), "Client card");
     rk_i18n_set_language("fi");
     ck_assert_str_eq(_("Client card"), "Asiakaskortti");
@@ -97,7 +79,7 @@ END_TEST
 
 static void dates_are(const char *locale, const char *lang, const char *date, const char *stamp)
 {
-    use_build_catalogs(locale);
+    fix_build_catalogs(locale);
     rk_i18n_set_language(lang);
     setenv("TZ", "Europe/Helsinki", 1);
     tzset();

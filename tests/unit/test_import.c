@@ -12,6 +12,7 @@
 #include "db_audit.h"
 #include "db_clients.h"
 #include "disclosure.h"
+#include "i18n.h"
 #include "import.h"
 
 static rk_session *dpo;
@@ -667,6 +668,31 @@ START_TEST(outer_transaction_holds_the_batches)
 }
 END_TEST
 
+/* `export clients` writes each column's label in the user's language; the
+ * import takes those headers back in Finnish, Swedish and English. */
+START_TEST(headers_in_every_language)
+{
+    fix_build_catalogs("C.UTF-8");
+    static const char *const langs[] = { "fi", "sv", "en" };
+    for (size_t l = 0; l < 3; l++) {
+        int translated = 0;
+        for (int f = 0; f < RK_F_COUNT; f++) {
+            rk_i18n_set_language(langs[l]);
+            char label[128];
+            snprintf(label, sizeof label, "%s", _(rk_fields[f].label));
+            translated += strcmp(label, rk_fields[f].label) != 0;
+            rk_i18n_set_language("");
+            const char *type;
+            ck_assert_msg(rk_import_header_field(label, &type) == f, "%s: header \"%s\" not read as %s",
+                          langs[l], label, rk_fields[f].name);
+        }
+        /* The catalogs were really in use (most labels differ from English). */
+        if (l < 2)
+            ck_assert_int_gt(translated, RK_F_COUNT / 2);
+    }
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("import");
@@ -687,6 +713,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, export_reimports_to_the_same_records);
     tcase_add_test(tc, export_only_what_the_role_reads_and_recorded);
     tcase_add_test(tc, outer_transaction_holds_the_batches);
+    tcase_add_test(tc, headers_in_every_language);
     suite_add_tcase(s, tc);
     return s;
 }
