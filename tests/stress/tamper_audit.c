@@ -228,7 +228,12 @@ static int run_verify(const char *rk, const char *dir, const char *head, char *m
     waitpid(pid, &st, 0);
     if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
         return 0;
-    return strstr(msg, "Audit log broken") ? 1 : -1;
+    if (strstr(msg, "Audit log broken"))
+        return 1;
+    size_t len = strlen(msg);
+    snprintf(msg + len, msgsize - len, " [%s %d]", WIFSIGNALED(st) ? "killed by signal" : "exit status",
+             WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+    return -1;
 }
 
 int main(int argc, char **argv)
@@ -332,7 +337,7 @@ int main(int argc, char **argv)
         if (v == 1)
             detected[kind]++;
         else if (v < 0)
-            other[kind]++, fprintf(stderr, "%s: verify failed otherwise: %s", kind_name[kind], msg);
+            other[kind]++, fprintf(stderr, "%s (trial %d): verify failed otherwise: %s\n", kind_name[kind], i, msg);
         else
             fprintf(stderr, "NOT DETECTED (%s, trial %d, seed %llu)\n", kind_name[kind], i,
                     (unsigned long long)seed);
