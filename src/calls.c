@@ -9,6 +9,7 @@
 #include "db_clients.h"
 #include "db_consent.h"
 #include "db_settings.h"
+#include "rights.h"
 #include "textbuf.h"
 
 static const struct { const char *name, *label; } directions[RK_CALL_DIRECTION_COUNT] = {
@@ -291,7 +292,8 @@ int rk_calls_add(rk_session *s, const rk_call_input *in, const rk_consent_change
     if (rc)
         goto out;
     int64_t customer_no;
-    if ((rc = rk_dbco_client_customer_no(s->db, in->client_id, &customer_no, err))) {
+    if ((rc = rk_dbco_client_customer_no(s->db, in->client_id, &customer_no, err)) ||
+        (rc = rk_client_refuse_if_erased(s, in->client_id, err))) {
         bad_field(bad, RK_CALL_F_CLIENT, rc);
         goto out;
     }

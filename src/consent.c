@@ -8,6 +8,7 @@
 #include "db_clients.h"
 #include "db_consent.h"
 #include "db_settings.h"
+#include "rights.h"
 
 /* ---- the tables ---------------------------------------------------------- */
 
@@ -394,6 +395,8 @@ static int check_batch(rk_session *s, int64_t client_id, const rk_consent_change
         }
         seen[ch[i].slot] = true;
     }
+    if (rk_client_refuse_if_erased(s, client_id, err))
+        return err->code;
     if (b->call_id)
         return check_call(s, client_id, b->call_id, err);
     return RK_OK;

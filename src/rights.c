@@ -167,6 +167,16 @@ int rk_client_erasure(rk_session *s, int64_t client_id, rk_dbr_erasure *out, rk_
     return rk_dbr_erasure_get(s->db, client_id, out, err);
 }
 
+int rk_client_refuse_if_erased(rk_session *s, int64_t client_id, rk_err *err)
+{
+    rk_dbr_erasure e;
+    int rc = rk_dbr_erasure_get(s->db, client_id, &e, err);
+    if (rc == RK_OK)
+        return rk_err_set(err, RK_EDENIED, _("This client was erased on %.10s; nothing can be added or changed."),
+                          e.erased);
+    return rc == RK_ENOTFOUND ? RK_OK : rc;
+}
+
 /* ---- retention ---------------------------------------------------------- */
 
 static const struct { const char *name, *label; } retention_kinds[RK_RET_COUNT] = {

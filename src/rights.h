@@ -59,6 +59,11 @@ int rk_client_erase(rk_session *s, int64_t client_id, const char *confirm, int64
 /* RK_OK with *out filled, or RK_ENOTFOUND (not erased). Any role but admin. */
 int rk_client_erasure(rk_session *s, int64_t client_id, rk_dbr_erasure *out, rk_err *err);
 
+/* RK_EDENIED with the erasure date when the client was erased (an erased
+ * card is a tombstone: no consent change, call note or save may add to it),
+ * else RK_OK. */
+int rk_client_refuse_if_erased(rk_session *s, int64_t client_id, rk_err *err);
+
 /* X(id, name, label) */
 #define RK_RETENTION_KINDS(X)                                                        \
     X(NO_CONTACT, "no_contact", N_("no contact within the retention period"))        \

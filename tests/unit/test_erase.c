@@ -138,6 +138,16 @@ START_TEST(erasure_leaves_no_trace)
     rk_client_free(orig);
     rk_client_free(ed);
     ck_assert_int_eq(rk_client_erase(dpo, id, "100001", 0, NULL, &res, &err), RK_ECONFLICT);
+    /* Nothing new attaches to the tombstone: no consent change, no call note. */
+    rk_consent_change ch = { rk_slot_parse("newsletter:email"), RK_CSTATE_DENIED };
+    rk_consent_batch cb = { .source = RK_CSOURCE_LETTER };
+    ck_assert_int_eq(rk_consent_apply(rec, id, &ch, 1, &cb, NULL, &err), RK_EDENIED);
+    ck_assert_ptr_nonnull(strstr(err.msg, "erased"));
+    rk_call_input in = { .client_id = id, .started = "2026-03-03T10:00:00Z",
+                         .direction = RK_CALL_IN, .duration = 30, .number = "0401234567",
+                         .purpose = RK_CALL_PURPOSE_VERIFY, .summary = "Uusi soitto",
+                         .keep_until = "2027-03-03" };
+    ck_assert_int_eq(rk_calls_add(rec, &in, NULL, 0, NULL, NULL, NULL, &err), RK_EDENIED);
     /* The ledger's note can be blanked only for an erased client. */
     ck_assert_int_ne(sqlite3_exec(rk_db_handle(dpo->db), "UPDATE consent_events SET state = 'denied'", NULL, NULL, NULL), SQLITE_OK);
     rk_session_logout(rec);
