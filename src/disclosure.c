@@ -241,6 +241,23 @@ static int marketing_list(rk_session *s, const void *arg, int64_t **ids, size_t 
     return rk_contact_list(s, req->purpose, req->channel, ids, n, err);
 }
 
+/* What every export checks first: the recipient (the default when none is
+ * given) and the columns the user's role may read. */
+static int export_setup(rk_session *s, const char *given, const char *fallback, const char **recipient,
+                        rk_policy *pol, struct columns *cols, rk_err *err)
+{
+    *recipient = given && *given ? given : fallback;
+    if (!one_line_ok(*recipient, RK_DISCLOSURE_TEXT_MAX))
+        return rk_err_set(err, RK_EUSAGE, _("The recipient must be one line of at most %d bytes."),
+                          RK_DISCLOSURE_TEXT_MAX);
+    if (rk_clients_role_policy(s, s->role, pol, err))
+        return err->code;
+    pick_columns(pol, cols);
+    if (cols->n == 0)
+        return rk_err_set(err, RK_EDENIED, _("Your role may read no client field, so there is nothing to export."));
+    return RK_OK;
+}
+
 int rk_export_marketing(rk_session *s, const rk_export_request *req, FILE *out,
                         rk_export_result *res, rk_err *err)
 {
@@ -255,18 +272,11 @@ int rk_export_marketing(rk_session *s, const rk_export_request *req, FILE *out,
         return rk_err_set(err, RK_EUSAGE, _("An export needs a known purpose and channel."));
     if (req->format != RK_EXPORT_CSV && req->format != RK_EXPORT_JSON)
         return rk_err_set(err, RK_EUSAGE, _("The export format must be csv or json."));
-    const char *recipient = req->recipient && *req->recipient ? req->recipient
-                                                              : RK_DISCLOSURE_RECIPIENT_DEFAULT;
-    if (!one_line_ok(recipient, RK_DISCLOSURE_TEXT_MAX))
-        return rk_err_set(err, RK_EUSAGE, _("The recipient must be one line of at most %d bytes."),
-                          RK_DISCLOSURE_TEXT_MAX);
+    const char *recipient;
     rk_policy pol;
-    if (rk_clients_role_policy(s, s->role, &pol, err))
-        return err->code;
     struct columns cols;
-    pick_columns(&pol, &cols);
-    if (cols.n == 0)
-        return rk_err_set(err, RK_EDENIED, _("Your role may read no client field, so there is nothing to export."));
+    if (export_setup(s, req->recipient, RK_DISCLOSURE_RECIPIENT_DEFAULT, &recipient, &pol, &cols, err))
+        return err->code;
     unsigned optin;
     if (rk_contact_optin_channels(s, &optin, err))
         return err->code;
@@ -312,18 +322,11 @@ int rk_export_clients(rk_session *s, const rk_client_export_request *req, FILE *
     char delim = req->delimiter ? req->delimiter : ';';
     if (delim != ';' && delim != ',' && delim != '\t')
         return rk_err_set(err, RK_EUSAGE, _("The delimiter must be ';', ',' or tab."));
-    const char *recipient = req->recipient && *req->recipient ? req->recipient
-                                                              : RK_DISCLOSURE_RECIPIENT_EXPORT;
-    if (!one_line_ok(recipient, RK_DISCLOSURE_TEXT_MAX))
-        return rk_err_set(err, RK_EUSAGE, _("The recipient must be one line of at most %d bytes."),
-                          RK_DISCLOSURE_TEXT_MAX);
+    const char *recipient;
     rk_policy pol;
-    if (rk_clients_role_policy(s, s->role, &pol, err))
-        return err->code;
     struct columns cols;
-    pick_columns(&pol, &cols);
-    if (cols.n == 0)
-        return rk_err_set(err, RK_EDENIED, _("Your role may read no client field, so there is nothing to export."));
+    if (export_setup(s, req->recipient, RK_DISCLOSURE_RECIPIENT_EXPORT, &recipient, &pol, &cols, err))
+        return err->code;
 
     rk_dbdi_entry e = { .count = 0 };
     rk_now_iso(e.ts);
