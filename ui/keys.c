@@ -1,7 +1,9 @@
 #include "keys.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <wctype.h>
 
 #include "term.h"
 
@@ -53,6 +55,22 @@ const ui_keyspec *ui_action_keys(ui_action a, size_t *n)
     return actions[a].keys;
 }
 
+/* A yes/no answer letter: the translated one ("k"/"e" in Finnish, "j"/"n" in
+ * Swedish) and the English one, which habit and scripts may still type. */
+static const char *answer_letter(bool yes)
+{
+    return yes ? C_("answer key", "y") : C_("answer key", "n");
+}
+
+static bool answer_matches(const ui_key *k, bool yes)
+{
+    if (k->fn)
+        return false;
+    wint_t c = (wint_t)towlower(k->ch), en = yes ? L'y' : L'n';
+    wchar_t tr;
+    return c == en || (mbtowc(&tr, answer_letter(yes), MB_CUR_MAX) > 0 && c == (wint_t)towlower(tr));
+}
+
 void ui_keyspec_label(const ui_keyspec *k, char *buf, size_t n)
 {
     switch (k->kind) {
@@ -64,6 +82,8 @@ void ui_keyspec_label(const ui_keyspec *k, char *buf, size_t n)
         else
             snprintf(buf, n, "%c", k->val);
         break;
+    case UK_YES:    snprintf(buf, n, "%s", answer_letter(true)); break;
+    case UK_NO:     snprintf(buf, n, "%s", answer_letter(false)); break;
     case UK_ENTER:  snprintf(buf, n, "%s", C_("key", "Enter")); break;
     case UK_ESC:    snprintf(buf, n, "%s", C_("key", "Esc")); break;
     case UK_TAB:    snprintf(buf, n, "%s", C_("key", "Tab")); break;
@@ -107,6 +127,8 @@ bool ui_key_matches(const ui_key *k, const ui_keyspec *s, bool letters)
     case UK_ESC:    return !k->fn && k->ch == 27;
     case UK_TAB:    return !k->fn && k->ch == '\t';
     case UK_BTAB:   return k->fn && k->ch == KEY_BTAB;
+    case UK_YES:    return answer_matches(k, true);
+    case UK_NO:     return answer_matches(k, false);
     case UK_CPGUP:  return named_key(k, "kPRV5");
     case UK_CPGDN:  return named_key(k, "kNXT5");
     case UK_NONE:   return false;

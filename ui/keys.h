@@ -20,6 +20,7 @@
 enum ui_keykind {
     UK_NONE, UK_FKEY, UK_CTRL, UK_LETTER, UK_ENTER, UK_ESC, UK_TAB, UK_BTAB,
     UK_CPGUP, UK_CPGDN,    /* Ctrl-PgUp/PgDn: terminfo kPRV5/kNXT5, where it has them */
+    UK_YES, UK_NO,         /* the answer letters of the user's language (k/e, j/n, y/n) */
 };
 
 typedef struct ui_keyspec {
@@ -36,6 +37,8 @@ typedef struct ui_keyspec {
 #define KBTAB  { UK_BTAB, 0 }
 #define KCPGUP { UK_CPGUP, 0 }
 #define KCPGDN { UK_CPGDN, 0 }
+#define KYES   { UK_YES, 0 }
+#define KNO    { UK_NO, 0 }
 #define K0     { UK_NONE, 0 }
 
 /* X(id, name, key1, key2, in_bar, label (context "fkey"), help) */
@@ -94,9 +97,9 @@ typedef struct ui_keyspec {
       N_("Add an item to the list at the cursor: a phone number, an e-mail address, an event or a data source.")) \
     X(ITEM_DELETE, "item-delete", KF(4), KC('K'), false, NC_("fkey", "Remove"), \
       N_("Remove the selected item from the list at the cursor (Delete does the same there)."))  \
-    X(DISCARD, "discard", KL('y'), K0, true, NC_("fkey", "Discard"),           \
+    X(DISCARD, "discard", KYES, K0, true, NC_("fkey", "Discard"),           \
       N_("Yes: discard the changes and close."))                              \
-    X(KEEP_EDITING, "keep-editing", KL('n'), KESC, true, NC_("fkey", "Keep"),  \
+    X(KEEP_EDITING, "keep-editing", KNO, KESC, true, NC_("fkey", "Keep"),  \
       N_("No: go back, changes kept."))                           \
     X(RELOAD, "reload", KF(5), KL('r'), true, NC_("fkey", "Reload"),           \
       N_("Discard your edits and load the card as it is saved now."))         \

@@ -73,7 +73,15 @@ keys F1
 expect 'Näkymän "Asiakaskortti" näppäimet'
 keys Escape
 expect "Puhelinnumerot:"
+# The discard question takes the Finnish answer letters (k = kyllä, e = ei).
+type_text "x"
 keys Escape
+expect "Hylätäänkö muutokset? (k/e)"
+keys e
+expect_not "Hylätäänkö"
+keys Escape
+expect "Hylätäänkö muutokset? (k/e)"
+keys k
 expect "Asiakashaku:"
 
 # My account: the language follows the locale until the user picks one.

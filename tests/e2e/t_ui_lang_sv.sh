@@ -63,7 +63,15 @@ keys F8
 expect "Telefonnummer:"
 expect "(mobil)"
 expect "Önskad kontaktkanal:"
+# The discard question takes the Swedish answer letters (j = ja, n = nej).
+type_text "x"
 keys Escape
+expect "Förkasta ändringarna? (j/n)"
+keys n
+expect_not "Förkasta ändringarna"
+keys Escape
+expect "Förkasta ändringarna? (j/n)"
+keys j
 expect "Kundsökning:"
 keys F10
 expect "<<exit 0>>"
