@@ -70,7 +70,11 @@ int ui_term_start(rk_err *err)
     }
     started = true;
     set_term(scr);
-    set_escdelay(200);
+    /* 200 ms tells a lone Esc from the start of a key's escape sequence over
+     * SSH; the ESCDELAY variable (ncurses' own) overrides it, as the tests do
+     * on a loaded machine. */
+    if (!getenv("ESCDELAY"))
+        set_escdelay(200);
     raw();             /* Ctrl-Q/Ctrl-S/Ctrl-C reach us as keys, not XON/XOFF/SIGINT */
     noecho();
     nonl();

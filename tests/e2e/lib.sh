@@ -59,7 +59,7 @@ start() {
     if [ "${1:-}" != "--" ]; then w=$1; h=$2; shift 2; fi
     shift
     t_tmux new-session -d -s t -x "$w" -y "$h" \
-        "env REKISTERI_DIR='$REKISTERI_DIR' REKISTERI_KDF=min LANG=${LANG_UI:-C.UTF-8} LC_ALL=${LANG_UI:-C.UTF-8} $* ; echo '<<exit '\$?'>>'; sleep 30"
+        "env REKISTERI_DIR='$REKISTERI_DIR' REKISTERI_KDF=min ESCDELAY=500 LANG=${LANG_UI:-C.UTF-8} LC_ALL=${LANG_UI:-C.UTF-8} $* ; echo '<<exit '\$?'>>'; sleep 30"
     t_tmux set-option -t t remain-on-exit on >/dev/null
 }
 

@@ -16,7 +16,7 @@ add_user ville reception "$BPW"
 # The second terminal: session "u" beside lib.sh's "t".
 start2() {
     t_tmux new-session -d -s u -x 80 -y 24 \
-        "env REKISTERI_DIR='$REKISTERI_DIR' REKISTERI_KDF=min LANG=C.UTF-8 LC_ALL=C.UTF-8 $RK ; echo '<<exit '\$?'>>'; sleep 30"
+        "env REKISTERI_DIR='$REKISTERI_DIR' REKISTERI_KDF=min ESCDELAY=500 LANG=C.UTF-8 LC_ALL=C.UTF-8 $RK ; echo '<<exit '\$?'>>'; sleep 30"
 }
 screen2() { t_tmux capture-pane -p -t u; }
 keys2() { t_tmux send-keys -t u "$@"; }
