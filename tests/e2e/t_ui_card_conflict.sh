@@ -54,6 +54,7 @@ expect2 "version 1, saved by riikka"
 keys F8
 expect "Street address:"
 type_text "Riikan katu 1"
+expect "Riikan katu 1"     # seen typed before saving, as a user does
 keys F2
 expect "version 2, saved by riikka"
 
@@ -61,6 +62,7 @@ expect "version 2, saved by riikka"
 keys2 F8
 expect2 "Street address:"
 type2 "Villen tie 2"
+expect2 "Villen tie 2"
 keys2 F2
 expect2 "riikka saved this client at"
 expect2 "after you opened it"
@@ -86,6 +88,7 @@ expect2 "version 3, saved by ville"
 # drops her edit and shows Ville's street.
 keys C-u
 type_text "Riikan katu 3"
+expect "Riikan katu 3"
 keys F2
 expect "ville saved this client at"
 keys r
