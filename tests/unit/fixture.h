@@ -89,4 +89,24 @@ static inline void fix_build_catalogs(const char *locale)
     rk_i18n_init();
 }
 
+/* A small file's bytes (up to 64 KiB; the caller frees), and writing them back. */
+static inline unsigned char *fix_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    unsigned char *buf = malloc(1 << 16);
+    ck_assert_ptr_nonnull(buf);
+    *len = fread(buf, 1, 1 << 16, f);
+    fclose(f);
+    return buf;
+}
+
+static inline void fix_spit(const char *path, const unsigned char *buf, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
 #endif

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "keyring.h"
 #include "secure.h"
 
@@ -69,24 +70,6 @@ static void make2(unsigned char key[RK_KEY_BYTES])
     ck_assert_int_eq(rk_keyring_set_slot(g_path, key, "bobby", BOBBY_PW, &kdf, &err), RK_OK);
 }
 
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_ptr_nonnull(f);
-    unsigned char *buf = malloc(1 << 16);
-    ck_assert_ptr_nonnull(buf);
-    *len = fread(buf, 1, 1 << 16, f);
-    fclose(f);
-    return buf;
-}
-
-static void spit(const char *path, const unsigned char *buf, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
-    ck_assert_int_eq(fclose(f), 0);
-}
 
 /* Recomputes the trailer as someone holding the database key could, so a
  * test can show that the per-slot AD refuses an edit on its own. */
@@ -192,7 +175,7 @@ START_TEST(test_every_byte_flipped)
     unsigned char key[RK_KEY_BYTES];
     make2(key);
     size_t len;
-    unsigned char *orig = slurp(g_path, &len);
+    unsigned char *orig = fix_slurp(g_path, &len);
     ck_assert_uint_eq(len, HEADER + 2 * (SLOT_FIXED + 5) + MAC);
     unsigned char *buf = malloc(len);
     ck_assert_ptr_nonnull(buf);
@@ -202,7 +185,7 @@ START_TEST(test_every_byte_flipped)
         for (size_t m = 0; m < sizeof masks; m++) {
             memcpy(buf, orig, len);
             buf[off] ^= masks[m];
-            spit(g_path, buf, len);
+            fix_spit(g_path, buf, len);
             assert_refused("alice", ALICE_PW);
             assert_refused("bobby", BOBBY_PW);
             rk_err err;
@@ -212,7 +195,7 @@ START_TEST(test_every_byte_flipped)
     }
     ck_assert_uint_eq(refused, 4 * len);
     /* The loop was not vacuous: the untouched file still opens. */
-    spit(g_path, orig, len);
+    fix_spit(g_path, orig, len);
     assert_unlocks_to("alice", ALICE_PW, key);
     assert_unlocks_to("bobby", BOBBY_PW, key);
     free(buf);
@@ -225,9 +208,9 @@ START_TEST(test_trailer_damage_message)
     unsigned char key[RK_KEY_BYTES];
     make2(key);
     size_t len;
-    unsigned char *buf = slurp(g_path, &len);
+    unsigned char *buf = fix_slurp(g_path, &len);
     buf[len - 1] ^= 1;
-    spit(g_path, buf, len);
+    fix_spit(g_path, buf, len);
     unsigned char out[RK_KEY_BYTES];
     rk_err err;
     ck_assert_int_eq(unlock("alice", ALICE_PW, out, &err), RK_EFAIL);
@@ -243,19 +226,19 @@ START_TEST(test_usernames_swapped)
     unsigned char key[RK_KEY_BYTES];
     make2(key);
     size_t len;
-    unsigned char *buf = slurp(g_path, &len);
+    unsigned char *buf = fix_slurp(g_path, &len);
     size_t a = slot_off(buf, 0) + 1, b = slot_off(buf, 1) + 1;
     ck_assert_mem_eq(buf + a, "alice", 5);
     ck_assert_mem_eq(buf + b, "bobby", 5);
 
     /* The re-MACed but otherwise untouched file opens: remac() is right. */
     remac(buf, len, key);
-    spit(g_path, buf, len);
+    fix_spit(g_path, buf, len);
     assert_unlocks_to("alice", ALICE_PW, key);
 
     memcpy(buf + a, "bobby", 5);
     memcpy(buf + b, "alice", 5);
-    spit(g_path, buf, len);
+    fix_spit(g_path, buf, len);
     assert_refused("alice", BOBBY_PW);
     assert_refused("bobby", ALICE_PW);
     assert_refused("alice", ALICE_PW);
@@ -263,7 +246,7 @@ START_TEST(test_usernames_swapped)
 
     /* Even with a valid trailer, the AD refuses each slot under the other name. */
     remac(buf, len, key);
-    spit(g_path, buf, len);
+    fix_spit(g_path, buf, len);
     ck_assert_int_eq(assert_refused("alice", BOBBY_PW), RK_EAUTH);
     ck_assert_int_eq(assert_refused("bobby", ALICE_PW), RK_EAUTH);
     free(buf);
@@ -275,12 +258,12 @@ START_TEST(test_slot_renamed)
     unsigned char key[RK_KEY_BYTES];
     make2(key);
     size_t len;
-    unsigned char *buf = slurp(g_path, &len);
+    unsigned char *buf = fix_slurp(g_path, &len);
     memcpy(buf + slot_off(buf, 0) + 1, "carol", 5);
-    spit(g_path, buf, len);
+    fix_spit(g_path, buf, len);
     assert_refused("carol", ALICE_PW);
     remac(buf, len, key);
-    spit(g_path, buf, len);
+    fix_spit(g_path, buf, len);
     ck_assert_int_eq(assert_refused("carol", ALICE_PW), RK_EAUTH);
     ck_assert_int_eq(assert_refused("alice", ALICE_PW), RK_EAUTH);
     assert_unlocks_to("bobby", BOBBY_PW, key);   /* the edit itself was well-formed */
@@ -297,14 +280,14 @@ START_TEST(test_slot_moved_to_other_keyring)
     rk_kdf_params kdf = kdf_min();
     ck_assert_int_eq(rk_keyring_create(g_path, "alice", ALICE_PW, &kdf, k1, &err), RK_OK);
     size_t l1, l2;
-    unsigned char *f1 = slurp(g_path, &l1);
+    unsigned char *f1 = fix_slurp(g_path, &l1);
     unlink(g_path);
     ck_assert_int_eq(rk_keyring_create(g_path, "alice", ALICE_PW, &kdf, k2, &err), RK_OK);
-    unsigned char *f2 = slurp(g_path, &l2);
+    unsigned char *f2 = fix_slurp(g_path, &l2);
     ck_assert_uint_eq(l1, l2);
     memcpy(f2 + HEADER, f1 + HEADER, l1 - HEADER - MAC);
     remac(f2, l2, k1);   /* whichever key the attacker might know */
-    spit(g_path, f2, l2);
+    fix_spit(g_path, f2, l2);
     ck_assert_int_eq(assert_refused("alice", ALICE_PW), RK_EAUTH);
     free(f1);
     free(f2);
@@ -318,7 +301,7 @@ START_TEST(test_params_weakened)
     rk_kdf_params kdf = { 3, crypto_pwhash_argon2id_MEMLIMIT_MIN * 2 };
     ck_assert_int_eq(rk_keyring_create(g_path, "alice", ALICE_PW, &kdf, key, &err), RK_OK);
     size_t len;
-    unsigned char *orig = slurp(g_path, &len);
+    unsigned char *orig = fix_slurp(g_path, &len);
     unsigned char *buf = malloc(len);
     ck_assert_ptr_nonnull(buf);
     size_t ops = slot_off(orig, 0) + 1 + 5, mem = ops + 8, alg = ops + 16;
@@ -326,13 +309,13 @@ START_TEST(test_params_weakened)
     memcpy(buf, orig, len);
     put_u64(buf + ops, 1);   /* fewer passes, still legal: the AD refuses it */
     remac(buf, len, key);
-    spit(g_path, buf, len);
+    fix_spit(g_path, buf, len);
     ck_assert_int_eq(assert_refused("alice", ALICE_PW), RK_EAUTH);
 
     memcpy(buf, orig, len);
     put_u64(buf + mem, crypto_pwhash_argon2id_MEMLIMIT_MIN);
     remac(buf, len, key);
-    spit(g_path, buf, len);
+    fix_spit(g_path, buf, len);
     ck_assert_int_eq(assert_refused("alice", ALICE_PW), RK_EAUTH);
 
     /* Argon2id counts memory in KiB, so one byte more derives the same key:
@@ -340,7 +323,7 @@ START_TEST(test_params_weakened)
     memcpy(buf, orig, len);
     put_u64(buf + mem, crypto_pwhash_argon2id_MEMLIMIT_MIN * 2 + 1);
     remac(buf, len, key);
-    spit(g_path, buf, len);
+    fix_spit(g_path, buf, len);
     ck_assert_int_eq(assert_refused("alice", ALICE_PW), RK_EAUTH);
 
     /* Below libsodium's minimum, absurd memory, other algorithm: refused
@@ -357,7 +340,7 @@ START_TEST(test_params_weakened)
         else
             buf[bad[i].at] = (unsigned char)bad[i].v;
         remac(buf, len, key);
-        spit(g_path, buf, len);
+        fix_spit(g_path, buf, len);
         unsigned char out[RK_KEY_BYTES];
         time_t t0 = time(NULL);
         ck_assert_int_eq(unlock("alice", ALICE_PW, out, &err), RK_EFAIL);
@@ -402,10 +385,10 @@ START_TEST(test_unknown_version)
     unsigned char key[RK_KEY_BYTES];
     make2(key);
     size_t len;
-    unsigned char *buf = slurp(g_path, &len);
+    unsigned char *buf = fix_slurp(g_path, &len);
     buf[8] = 2;
     remac(buf, len, key);
-    spit(g_path, buf, len);
+    fix_spit(g_path, buf, len);
     unsigned char out[RK_KEY_BYTES];
     rk_err err;
     ck_assert_int_eq(unlock("alice", ALICE_PW, out, &err), RK_EFAIL);
@@ -424,7 +407,7 @@ START_TEST(test_not_a_keyring_and_missing)
     rk_err err;
     ck_assert_int_eq(unlock("alice", ALICE_PW, out, &err), RK_EFAIL);
     ck_assert_ptr_nonnull(strstr(err.msg, g_path));
-    spit(g_path, (const unsigned char *)"SQLite format 3", 15);
+    fix_spit(g_path, (const unsigned char *)"SQLite format 3", 15);
     ck_assert_int_eq(unlock("alice", ALICE_PW, out, &err), RK_EFAIL);
     char want[256];
     snprintf(want, sizeof want, "%s is not a Rekisteri keyring.", g_path);
@@ -437,7 +420,7 @@ START_TEST(test_truncated_and_extended)
     unsigned char key[RK_KEY_BYTES];
     make2(key);
     size_t len;
-    unsigned char *orig = slurp(g_path, &len);
+    unsigned char *orig = fix_slurp(g_path, &len);
     for (size_t n = 0; n < len; n++) {
         unsigned char *cut = malloc(n ? n : 1);   /* exact size: ASan sees overreads */
         ck_assert_ptr_nonnull(cut);
@@ -446,7 +429,7 @@ START_TEST(test_truncated_and_extended)
         rk_err err;
         ck_assert_int_eq(rk_keyring_parse_check(cut, n, &slots, &err), RK_EFAIL);
         ck_assert_uint_eq(slots, 0);
-        spit(g_path, cut, n);
+        fix_spit(g_path, cut, n);
         ck_assert_int_eq(assert_refused("alice", ALICE_PW), RK_EFAIL);
         char (*users)[RK_USERNAME_MAX + 1];
         size_t count;
@@ -457,7 +440,7 @@ START_TEST(test_truncated_and_extended)
     ck_assert_ptr_nonnull(longer);
     memcpy(longer, orig, len);
     longer[len] = 0;
-    spit(g_path, longer, len + 1);
+    fix_spit(g_path, longer, len + 1);
     ck_assert_int_eq(assert_refused("alice", ALICE_PW), RK_EFAIL);
     free(longer);
     free(orig);
@@ -492,12 +475,12 @@ START_TEST(test_set_slot_needs_the_right_key)
     memcpy(wrong, key, sizeof wrong);
     wrong[0] ^= 1;
     size_t l1, l2;
-    unsigned char *before = slurp(g_path, &l1);
+    unsigned char *before = fix_slurp(g_path, &l1);
     rk_err err;
     rk_kdf_params kdf = kdf_min();
     ck_assert_int_eq(rk_keyring_set_slot(g_path, wrong, "mallory", "pw", &kdf, &err), RK_EFAIL);
     ck_assert_int_eq(rk_keyring_remove_slot(g_path, wrong, "bobby", &err), RK_EFAIL);
-    unsigned char *after = slurp(g_path, &l2);
+    unsigned char *after = fix_slurp(g_path, &l2);
     ck_assert_uint_eq(l1, l2);
     ck_assert_mem_eq(before, after, l1);
     ck_assert_int_eq(rk_keyring_set_slot(g_path, key, "Bad Name", "pw", &kdf, &err), RK_EFAIL);
@@ -665,7 +648,7 @@ START_TEST(test_parse_check_garbage)
     unsigned char key[RK_KEY_BYTES];
     make2(key);
     size_t len, slots = 0;
-    unsigned char *orig = slurp(g_path, &len);
+    unsigned char *orig = fix_slurp(g_path, &len);
     rk_err err;
     ck_assert_int_eq(rk_keyring_parse_check(orig, len, &slots, &err), RK_OK);
     ck_assert_uint_eq(slots, 2);
@@ -725,7 +708,7 @@ START_TEST(test_no_plaintext_in_file)
     unsigned char key[RK_KEY_BYTES];
     make2(key);
     size_t len;
-    unsigned char *buf = slurp(g_path, &len);
+    unsigned char *buf = fix_slurp(g_path, &len);
     ck_assert_ptr_null(memmem(buf, len, ALICE_PW, strlen(ALICE_PW)));
     ck_assert_ptr_null(memmem(buf, len, key, RK_KEY_BYTES));
     free(buf);

@@ -6,24 +6,6 @@
 
 #define NEW_PW "a-brand-new-password-9"
 
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_ptr_nonnull(f);
-    unsigned char *buf = malloc(1 << 16);
-    ck_assert_ptr_nonnull(buf);
-    *len = fread(buf, 1, 1 << 16, f);
-    fclose(f);
-    return buf;
-}
-
-static void spit(const char *path, const unsigned char *buf, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
-    ck_assert_int_eq(fclose(f), 0);
-}
 
 static int try_login(const char *user, const char *pw, rk_err *err)
 {
@@ -37,24 +19,24 @@ static int try_login(const char *user, const char *pw, rk_err *err)
 static void check_old_keyring_refused(const char *user, bool by_admin)
 {
     size_t old_len, new_len;
-    unsigned char *old_kr = slurp(fix_paths.keyring, &old_len);
+    unsigned char *old_kr = fix_slurp(fix_paths.keyring, &old_len);
     rk_session *s = fix_login(by_admin ? "admin" : user);
     rk_err err;
     ck_assert_msg(rk_user_passwd(s, user, NEW_PW, &err) == RK_OK, "%s", err.msg);
     rk_session_logout(s);
     ck_assert_int_eq(try_login(user, NEW_PW, &err), RK_OK);
-    unsigned char *new_kr = slurp(fix_paths.keyring, &new_len);
+    unsigned char *new_kr = fix_slurp(fix_paths.keyring, &new_len);
 
     /* The older copy of the keyring: the old password opens its slot, and the
      * login is refused with a message that says what happened. */
-    spit(fix_paths.keyring, old_kr, old_len);
+    fix_spit(fix_paths.keyring, old_kr, old_len);
     ck_assert_int_eq(try_login(user, FIX_PW, &err), RK_EAUTH);
     ck_assert_msg(strstr(err.msg, "older than the registry") != NULL, "%s", err.msg);
     ck_assert_int_eq(try_login(user, NEW_PW, &err), RK_EAUTH);
     /* Users whose slots were not replaced still log in with that copy. */
     ck_assert_int_eq(try_login("billing", FIX_PW, &err), RK_OK);
 
-    spit(fix_paths.keyring, new_kr, new_len);
+    fix_spit(fix_paths.keyring, new_kr, new_len);
     ck_assert_int_eq(try_login(user, NEW_PW, &err), RK_OK);
     free(old_kr);
     free(new_kr);
