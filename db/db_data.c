@@ -160,14 +160,8 @@ struct audit_rows {
 static int collect_row(void *ctx, const rk_audit_row *row)
 {
     struct audit_rows *a = ctx;
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 1024;
-        rk_audit_row *r = realloc(a->rows, cap * sizeof *r);
-        if (!r)
-            return -1;
-        a->rows = r;
-        a->cap = cap;
-    }
+    if (!rk_grow(&a->rows, &a->cap, a->n, sizeof *a->rows, 1024))
+        return -1;
     a->rows[a->n++] = *row;
     return 0;
 }

@@ -511,15 +511,9 @@ struct list_ctx {
 static int list_row(void *ctx, const rk_dbca_note *n)
 {
     struct list_ctx *l = ctx;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        rk_call_note *a = realloc(l->notes, cap * sizeof *a);
-        if (!a) {
-            l->oom = true;
-            return 1;
-        }
-        l->notes = a;
-        l->cap = cap;
+    if (!rk_grow(&l->notes, &l->cap, l->n, sizeof *l->notes, 8)) {
+        l->oom = true;
+        return 1;
     }
     if (copy_note(&l->notes[l->n], n)) {
         l->oom = true;
@@ -579,15 +573,9 @@ struct expired_ctx {
 static int expired_row(void *ctx, const rk_dbca_expired *e)
 {
     struct expired_ctx *x = ctx;
-    if (x->n == x->cap) {
-        size_t cap = x->cap ? x->cap * 2 : 32;
-        rk_call_expired *a = realloc(x->out, cap * sizeof *a);
-        if (!a) {
-            x->oom = true;
-            return 1;
-        }
-        x->out = a;
-        x->cap = cap;
+    if (!rk_grow(&x->out, &x->cap, x->n, sizeof *x->out, 32)) {
+        x->oom = true;
+        return 1;
     }
     rk_call_expired *r = &x->out[x->n++];
     memset(r, 0, sizeof *r);

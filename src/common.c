@@ -3,6 +3,7 @@
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *rk_pgettext(const char *ctx_msgid, const char *msgid)
@@ -42,5 +43,20 @@ bool rk_username_valid(const char *name)
               c == '.' || c == '_' || c == '-'))
             return false;
     }
+    return true;
+}
+
+bool rk_grow(void *arrayp, size_t *cap, size_t n, size_t elem, size_t first)
+{
+    if (n < *cap)
+        return true;
+    size_t ncap = *cap ? *cap * 2 : first;
+    void *arr;
+    memcpy(&arr, arrayp, sizeof arr);   /* any T ** without aliasing it as void ** */
+    void *p = realloc(arr, ncap * elem);
+    if (!p)
+        return false;
+    memcpy(arrayp, &p, sizeof p);
+    *cap = ncap;
     return true;
 }

@@ -49,4 +49,9 @@ bool rk_username_valid(const char *name);
 
 #define RK_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Room for element n of a growing array *arrayp (any T **): when n has
+ * reached *cap, the array is doubled (to `first` elements at the start).
+ * false when out of memory; the array is then left as it was. */
+bool rk_grow(void *arrayp, size_t *cap, size_t n, size_t elem, size_t first);
+
 #endif

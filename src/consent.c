@@ -293,15 +293,9 @@ static int history_row(void *ctx, const rk_dbco_event *e)
     int slot = slot_of(e->item, e->channel);
     if (h->only_slot >= 0 && slot != h->only_slot)
         return 0;
-    if (h->n == h->cap) {
-        size_t ncap = h->cap ? h->cap * 2 : 16;
-        rk_consent_event *a = realloc(h->ev, ncap * sizeof *a);
-        if (!a) {
-            h->oom = true;
-            return 1;
-        }
-        h->ev = a;
-        h->cap = ncap;
+    if (!rk_grow(&h->ev, &h->cap, h->n, sizeof *h->ev, 16)) {
+        h->oom = true;
+        return 1;
     }
     rk_consent_event *x = &h->ev[h->n++];
     memset(x, 0, sizeof *x);
@@ -619,15 +613,9 @@ static int decide_list(void *ctx, const rk_dbco_contact_row *r)
     facts_from_row(r, d->p, d->c, d->optin, &f);
     if (!rk_contact_reason_allows(rk_contact_decide(&f)))
         return 0;
-    if (d->n == d->cap) {
-        size_t ncap = d->cap ? d->cap * 2 : 256;
-        int64_t *a = realloc(d->ids, ncap * sizeof *a);
-        if (!a) {
-            d->oom = true;
-            return 1;
-        }
-        d->ids = a;
-        d->cap = ncap;
+    if (!rk_grow(&d->ids, &d->cap, d->n, sizeof *d->ids, 256)) {
+        d->oom = true;
+        return 1;
     }
     d->ids[d->n++] = r->client_id;
     return 0;

@@ -354,15 +354,9 @@ struct list_ctx {
 static int list_row(void *ctx, const rk_dbdi_entry *e)
 {
     struct list_ctx *l = ctx;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        rk_disclosure *a = realloc(l->d, cap * sizeof *a);
-        if (!a) {
-            l->oom = true;
-            return 1;
-        }
-        l->d = a;
-        l->cap = cap;
+    if (!rk_grow(&l->d, &l->cap, l->n, sizeof *l->d, 16)) {
+        l->oom = true;
+        return 1;
     }
     rk_disclosure *x = &l->d[l->n++];
     memset(x, 0, sizeof *x);

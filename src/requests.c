@@ -172,14 +172,8 @@ struct collect {
 static int collect_row(void *ctx, const rk_dbr_request *r)
 {
     struct collect *c = ctx;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 16;
-        rk_request *p = realloc(c->rows, cap * sizeof *p);
-        if (!p)
-            return RK_EFAIL;
-        c->rows = p;
-        c->cap = cap;
-    }
+    if (!rk_grow(&c->rows, &c->cap, c->n, sizeof *c->rows, 16))
+        return RK_EFAIL;
     c->rows[c->n++] = *r;
     return 0;
 }

@@ -204,14 +204,8 @@ struct due_list {
 
 static int push(struct due_list *d, const rk_retention_item *it)
 {
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 32;
-        rk_retention_item *p = realloc(d->items, cap * sizeof *p);
-        if (!p)
-            return rk_err_set(d->err, RK_EFAIL, _("Out of memory."));
-        d->items = p;
-        d->cap = cap;
-    }
+    if (!rk_grow(&d->items, &d->cap, d->n, sizeof *d->items, 32))
+        return rk_err_set(d->err, RK_EFAIL, _("Out of memory."));
     d->items[d->n++] = *it;
     return 0;
 }
