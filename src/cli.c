@@ -1,5 +1,6 @@
 #include "cli_internal.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "clients.h"
 #include "sanitize.h"
 #include "secure.h"
 #include "session.h"
@@ -130,6 +132,35 @@ const char *cli_opt(const cli_ctx *c, const char *name)
         if (strcmp(c->opt.extra[i].name, name) == 0)
             v = c->opt.extra[i].value;
     return v;
+}
+
+int cli_missing_opt(const char *name)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg, _("This command needs --%s."), name);
+    return cli_errline(RK_EUSAGE, msg);
+}
+
+int cli_need(cli_ctx *c, const char *name, const char **out)
+{
+    *out = cli_opt(c, name);
+    return *out ? RK_OK : cli_missing_opt(name);
+}
+
+int cli_client(cli_ctx *c, const char *key, int64_t *id)
+{
+    return rk_clients_lookup(c->session, key, id, &c->err) ? cli_fail(c) : RK_OK;
+}
+
+int cli_parse_id(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || errno || v <= 0)
+        return -1;
+    *out = v;
+    return 0;
 }
 
 int cli_opt_all(const cli_ctx *c, const char *name, const char **vals, int max)

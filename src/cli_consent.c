@@ -106,31 +106,6 @@ static int parse_local(cli_ctx *c, lopt *o, size_t no)
 
 static const char *opt1(const lopt *o) { return o->n ? o->val[0] : NULL; }
 
-static int need_opt(const lopt *o)
-{
-    char msg[160];
-    snprintf(msg, sizeof msg, _("This command needs --%s."), o->name);
-    return cli_errline(RK_EUSAGE, msg);
-}
-
-static int client_arg(cli_ctx *c, const char *key, int64_t *id)
-{
-    if (rk_clients_lookup(c->session, key, id, &c->err))
-        return cli_fail(c);
-    return RK_OK;
-}
-
-static int parse_id(const char *s, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || errno || v <= 0)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static void clean_line(char *out, size_t n, const char *in)
 {
     rk_sanitize(out, n, in, 0);
@@ -201,9 +176,9 @@ static int parse_cells(const lopt *o, rk_consent_change *ch, size_t *n)
 static int parse_purpose_channel(const lopt *po, const lopt *co, rk_purpose *p, rk_channel *ch)
 {
     if (!po->n)
-        return need_opt(po);
+        return cli_missing_opt(po->name);
     if (!co->n)
-        return need_opt(co);
+        return cli_missing_opt(co->name);
     int pi = rk_purpose_parse(opt1(po)), ci = rk_channel_parse(opt1(co));
     char msg[300];
     if (pi < 0) {
@@ -226,7 +201,7 @@ static int parse_purpose_channel(const lopt *po, const lopt *co, rk_purpose *p, 
 static int cmd_consent_show(cli_ctx *c)
 {
     int64_t id;
-    if (client_arg(c, c->args[0], &id))
+    if (cli_client(c, c->args[0], &id))
         return c->err.code ? c->err.code : RK_EFAIL;
     rk_consent_grid g;
     if (rk_consent_grid_get(c->session, id, &g, &c->err))
@@ -281,7 +256,7 @@ static int cmd_consent_history(cli_ctx *c)
         return cli_errline(RK_EUSAGE, msg);
     }
     int64_t id;
-    if (client_arg(c, c->args[0], &id))
+    if (cli_client(c, c->args[0], &id))
         return c->err.code;
     rk_consent_event *ev;
     size_t n;
@@ -313,9 +288,9 @@ static int cmd_consent_set(cli_ctx *c)
     if (rc)
         return rc;
     if (!o[0].n)
-        return need_opt(&o[0]);
+        return cli_missing_opt(o[0].name);
     if (!o[1].n)
-        return need_opt(&o[1]);
+        return cli_missing_opt(o[1].name);
     rk_consent_change ch[RK_ARRAY_LEN(o[0].val)];
     size_t n;
     if ((rc = parse_cells(&o[0], ch, &n)))
@@ -329,10 +304,10 @@ static int cmd_consent_set(cli_ctx *c)
         return cli_errline(RK_EUSAGE, msg);
     }
     rk_consent_batch b = { .source = (rk_csource)src, .note = opt1(&o[3]), .notice_version = opt1(&o[4]) };
-    if (o[2].n && parse_id(opt1(&o[2]), &b.call_id))
+    if (o[2].n && cli_parse_id(opt1(&o[2]), &b.call_id))
         return cli_errline(RK_EUSAGE, _("--call needs the number of a call note."));
     int64_t id;
-    if (client_arg(c, c->args[0], &id))
+    if (cli_client(c, c->args[0], &id))
         return c->err.code;
     int64_t batch;
     if (rk_consent_apply(c->session, id, ch, n, &b, &batch, &c->err))
@@ -351,7 +326,7 @@ static int cmd_consent_check(cli_ctx *c)
     if (rc || (rc = parse_purpose_channel(&o[0], &o[1], &p, &ch)))
         return rc;
     int64_t id;
-    if (client_arg(c, c->args[0], &id))
+    if (cli_client(c, c->args[0], &id))
         return c->err.code;
     rk_contact_reason r;
     if (rk_contact_check(c->session, id, p, ch, &r, &c->err))
@@ -375,7 +350,7 @@ static int cmd_calls_add(cli_ctx *c)
         return rc;
     for (int k = 0; k < 4; k++)
         if (!o[k].n)
-            return need_opt(&o[k]);
+            return cli_missing_opt(o[k].name);
     if (!o[4].n == !o[5].n)
         return cli_errline(RK_EUSAGE, _("Give the summary with either --summary or --summary-file."));
     char msg[256];
@@ -397,7 +372,7 @@ static int cmd_calls_add(cli_ctx *c)
     if ((rc = parse_cells(&o[11], ch, &nch)))
         return rc;
     int64_t id;
-    if (client_arg(c, c->args[0], &id))
+    if (cli_client(c, c->args[0], &id))
         return c->err.code;
     char *file_text = NULL;
     if (o[5].n && !(file_text = read_text_file(c, opt1(&o[5]), RK_CALL_TEXT_MAX_BYTES)))
@@ -437,7 +412,7 @@ static void print_text_block(const char *text)
 static int cmd_calls_list(cli_ctx *c)
 {
     int64_t id;
-    if (client_arg(c, c->args[0], &id))
+    if (cli_client(c, c->args[0], &id))
         return c->err.code;
     rk_call_note *notes;
     size_t n;
@@ -480,7 +455,7 @@ static int cmd_calls_amend(cli_ctx *c)
     if (!o[0].n == !o[1].n)
         return cli_errline(RK_EUSAGE, _("Give the amendment with either --text or --text-file."));
     int64_t note;
-    if (parse_id(c->args[0], &note))
+    if (cli_parse_id(c->args[0], &note))
         return cli_errline(RK_EUSAGE, _("calls amend needs the number of a call note."));
     char *file_text = NULL;
     if (o[1].n && !(file_text = read_text_file(c, opt1(&o[1]), RK_CALL_TEXT_MAX_BYTES)))
@@ -544,7 +519,7 @@ static int cmd_disclosures(cli_ctx *c)
     if (rc)
         return rc;
     int64_t client = 0;
-    if (o[0].n && client_arg(c, opt1(&o[0]), &client))
+    if (o[0].n && cli_client(c, opt1(&o[0]), &client))
         return c->err.code;
     rk_disclosure *d;
     size_t n;
@@ -584,9 +559,9 @@ static int cmd_disclosures_correct(cli_ctx *c)
     if (rc)
         return rc;
     if (!o[0].n)
-        return need_opt(&o[0]);
+        return cli_missing_opt(o[0].name);
     int64_t id, new_id;
-    if (parse_id(c->args[0], &id))
+    if (cli_parse_id(c->args[0], &id))
         return cli_errline(RK_EUSAGE, _("disclosures correct needs the number of a disclosure entry."));
     if (rk_disclosure_correct(c->session, id, opt1(&o[1]), opt1(&o[2]), opt1(&o[0]), &new_id, &c->err))
         return cli_fail(c);

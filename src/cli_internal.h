@@ -62,6 +62,15 @@ int   cli_opt_all(const cli_ctx *c, const char *name, const char **vals, int max
  * commands that log in themselves (restore, rekey). */
 const char *cli_user(const cli_ctx *c);
 char *cli_read_password(cli_ctx *c, const char *user);
+/* "This command needs --NAME." as a usage error. */
+int   cli_missing_opt(const char *name);
+/* The value of the command's own option --name, or that usage error. */
+int   cli_need(cli_ctx *c, const char *name, const char **out);
+/* A client by customer number or personal identity code, as the service
+ * looks it up; on failure the message is printed and the exit code given. */
+int   cli_client(cli_ctx *c, const char *key, int64_t *id);
+/* A positive decimal number (a note, request or entry number); -1 if not. */
+int   cli_parse_id(const char *s, int64_t *out);
 /* A new password from --new-password-fd or typed twice; NULL with c->err set. */
 char *cli_read_new_password(cli_ctx *c, const char *user);
 

@@ -89,32 +89,6 @@ static int usage_msg(const char *what, const char *value)
     return cli_errline(RK_EUSAGE, msg);
 }
 
-static int need(cli_ctx *c, const char *name, const char **out)
-{
-    *out = cli_opt(c, name);
-    if (*out)
-        return RK_OK;
-    char msg[160];
-    snprintf(msg, sizeof msg, _("This command needs --%s."), name);
-    return cli_errline(RK_EUSAGE, msg);
-}
-
-static int client_id(cli_ctx *c, const char *key, int64_t *id)
-{
-    return rk_clients_lookup(c->session, key, id, &c->err) ? cli_fail(c) : RK_OK;
-}
-
-static int number_arg(const char *s, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || errno || v <= 0)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* An optional --today as yyyy-mm-dd (tests and reviews of a given day). */
 static int today_opt(cli_ctx *c, char out[RK_DATE_ISO_SIZE], const char **today)
 {
@@ -135,8 +109,8 @@ static int cmd_request_add(cli_ctx *c)
 {
     const char *kind, *channel, *verified;
     int rc;
-    if ((rc = need(c, "kind", &kind)) || (rc = need(c, "channel", &channel)) ||
-        (rc = need(c, "verified", &verified)))
+    if ((rc = cli_need(c, "kind", &kind)) || (rc = cli_need(c, "channel", &channel)) ||
+        (rc = cli_need(c, "verified", &verified)))
         return rc;
     int k = rk_request_kind_parse(kind), ch = rk_request_channel_parse(channel);
     if (k < 0)
@@ -145,7 +119,7 @@ static int cmd_request_add(cli_ctx *c)
         return usage_msg(_("Unknown channel (use in_person, phone, letter, email or web_form)"), channel);
     rk_request_input in = { .kind = (rk_request_kind)k, .channel = (rk_request_channel)ch,
                             .received = cli_opt(c, "received"), .verified_how = verified };
-    if (client_id(c, c->args[0], &in.client_id))
+    if (cli_client(c, c->args[0], &in.client_id))
         return c->err.code;
     int64_t id;
     if (rk_request_add(c->session, &in, NULL, &id, &c->err))
@@ -171,7 +145,7 @@ static int cmd_request_list(cli_ctx *c)
     if (!today)
         today = rk_today(now);
     const char *key = cli_opt(c, "client");
-    if (key && client_id(c, key, &client))
+    if (key && cli_client(c, key, &client))
         return c->err.code;
     rk_request *r;
     size_t n;
@@ -196,13 +170,13 @@ static int cmd_request_close(cli_ctx *c)
 {
     const char *status, *decision;
     int rc;
-    if ((rc = need(c, "status", &status)) || (rc = need(c, "decision", &decision)))
+    if ((rc = cli_need(c, "status", &status)) || (rc = cli_need(c, "decision", &decision)))
         return rc;
     int st = rk_request_status_parse(status);
     if (st <= RK_REQST_OPEN)
         return usage_msg(_("Unknown closing status (use granted, partly_granted, refused or withdrawn)"), status);
     int64_t id;
-    if (number_arg(c->args[0], &id))
+    if (cli_parse_id(c->args[0], &id))
         return cli_errline(RK_EUSAGE, _("request close needs the number of a request."));
     char day[RK_DATE_ISO_SIZE];
     const char *today;
@@ -218,12 +192,12 @@ static int cmd_request_extend(cli_ctx *c)
 {
     const char *months, *reason;
     int rc;
-    if ((rc = need(c, "months", &months)) || (rc = need(c, "reason", &reason)))
+    if ((rc = cli_need(c, "months", &months)) || (rc = cli_need(c, "reason", &reason)))
         return rc;
     int64_t id, m;
-    if (number_arg(c->args[0], &id))
+    if (cli_parse_id(c->args[0], &id))
         return cli_errline(RK_EUSAGE, _("request extend needs the number of a request."));
-    if (number_arg(months, &m) || m > RK_REQUEST_MAX_EXTENSION)
+    if (cli_parse_id(months, &m) || m > RK_REQUEST_MAX_EXTENSION)
         return usage_msg(_("--months must be 1 or 2"), months);
     char day[RK_DATE_ISO_SIZE];
     const char *today;
@@ -271,7 +245,7 @@ static int cmd_report(cli_ctx *c)
     if (cli_opt(c, "since") && kind != RK_REPORT_LOG)
         return cli_errline(RK_EUSAGE, _("--since applies to the log report only."));
     int64_t id;
-    if (client_id(c, c->args[1], &id))
+    if (cli_client(c, c->args[1], &id))
         return c->err.code;
     char p1[1024], p2[1024];
     int rc;
@@ -307,10 +281,10 @@ static int cmd_report(cli_ctx *c)
 static int cmd_erase(cli_ctx *c)
 {
     int64_t id, request = 0;
-    if (client_id(c, c->args[0], &id))
+    if (cli_client(c, c->args[0], &id))
         return c->err.code;
     const char *rq = cli_opt(c, "request");
-    if (rq && number_arg(rq, &request))
+    if (rq && cli_parse_id(rq, &request))
         return usage_msg(_("--request must be the number of a request"), rq);
     char typed[64];
     const char *confirm = cli_opt(c, "confirm");
@@ -339,7 +313,7 @@ static int cmd_erase(cli_ctx *c)
 static int restrict_cmd(cli_ctx *c, bool on)
 {
     int64_t id;
-    if (client_id(c, c->args[0], &id))
+    if (cli_client(c, c->args[0], &id))
         return c->err.code;
     if (rk_client_restrict(c->session, id, on, &c->err))
         return cli_fail(c);
@@ -389,7 +363,7 @@ static int cmd_disclosure_add(cli_ctx *c)
         return cli_errline(RK_EUSAGE, _("This command needs --client."));
     int64_t ids[RK_ARRAY_LEN(keys)];
     for (int i = 0; i < nk; i++)
-        if (client_id(c, keys[i], &ids[i]))
+        if (cli_client(c, keys[i], &ids[i]))
             return c->err.code;
     rk_manual_disclosure m = { .recipient = cli_opt(c, "recipient"),
                                .legal_basis = cli_opt(c, "legal-basis"),
