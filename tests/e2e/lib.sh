@@ -102,3 +102,19 @@ open_card() {
     keys Enter
     expect ", customer number"
 }
+
+# The function-key bar (the last line).
+bar() { screen | tail -1; }
+# bar_has LABEL...: each label whole on the bar, nothing on screen cut with an ellipsis.
+bar_has() {
+    local l b
+    b=$(bar)
+    for l in "$@"; do
+        grep -qF -- "$l" <<<"$b" || fail "function-key bar lacks '$l': $b"
+    done
+    grep -qF "…" <<<"$b" && fail "a label on the bar is cut: $b"
+    # No test data is long enough to be cut, so no text on screen may be.
+    screen | grep -qF "…" && fail "text cut on screen"
+    return 0
+}
+stamp_re='[0-3][0-9]\.[01][0-9]\.20[0-9][0-9] [0-2][0-9]\.[0-5][0-9]'

@@ -13,21 +13,6 @@ add_user reception reception "$PW"
     --add phones=mobile:0401234567 --user reception --password-fd 3 3<<<"$PW" >/dev/null ||
     fail "client add failed"
 
-bar() { screen | tail -1; }
-# bar_has LABEL...: each label whole on the bar, nothing on screen cut with an ellipsis.
-bar_has() {
-    local l b
-    b=$(bar)
-    for l in "$@"; do
-        grep -qF -- "$l" <<<"$b" || fail "function-key bar lacks '$l': $b"
-    done
-    grep -qF "…" <<<"$b" && fail "a label on the bar is cut: $b"
-    # No test data is long enough to be cut, so no text on screen may be.
-    screen | grep -qF "…" && fail "text cut on screen"
-    return 0
-}
-stamp_re='[0-3][0-9]\.[01][0-9]\.20[0-9][0-9] [0-2][0-9]\.[0-5][0-9]'
-
 LANG_UI=fi_FI.UTF-8
 start 80 24 -- "$RK"
 expect "Asiakasrekisteri – kirjautuminen"
