@@ -22,7 +22,7 @@ trap cleanup EXIT
 
 fail() {
     echo "FAIL [$TEST_NAME]: $*"
-    if t_tmux has-session -t t 2>/dev/null; then
+    if t_tmux has-session -t =t 2>/dev/null; then
         echo "----- screen -----"; screen; echo "------------------"
     fi
     exit 1
@@ -60,13 +60,13 @@ start() {
     shift
     t_tmux new-session -d -s t -x "$w" -y "$h" \
         "env REKISTERI_DIR='$REKISTERI_DIR' REKISTERI_KDF=min ESCDELAY=500 LANG=${LANG_UI:-C.UTF-8} LC_ALL=${LANG_UI:-C.UTF-8} $* ; echo '<<exit '\$?'>>'; sleep 30"
-    t_tmux set-option -t t remain-on-exit on >/dev/null
+    t_tmux set-option -t =t: remain-on-exit on >/dev/null
 }
 
-screen() { t_tmux capture-pane -p -t t; }
-keys()   { t_tmux send-keys -t t "$@"; }
+screen() { t_tmux capture-pane -p -t =t:; }
+keys()   { t_tmux send-keys -t =t: "$@"; }
 # Types literal text (no key-name interpretation).
-type_text() { t_tmux send-keys -t t -l -- "$1"; }
+type_text() { t_tmux send-keys -t =t: -l -- "$1"; }
 
 # expect TEXT [SECONDS]: waits until TEXT is on screen.
 expect() {

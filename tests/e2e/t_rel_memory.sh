@@ -34,7 +34,7 @@ type_text muistinen
 expect "1 hit"
 keys Enter
 expect "version 1, saved by reception"
-pane=$(t_tmux display-message -p -t t '#{pane_pid}')
+pane=$(t_tmux display-message -p -t =t: '#{pane_pid}')
 pid=$(pgrep -f -P "$pane" "$RK" | head -1)
 [ -n "$pid" ] || pid=$pane
 [ "$(readlink "/proc/$pid/exe")" = "$(readlink -f "$RK")" ] || fail "no rekisteri process under pane $pane"

@@ -34,7 +34,7 @@ expect "never"
 keys F10
 expect "<<exit 0>>"
 
-t_tmux kill-session -t t
+t_tmux kill-session -t =t
 start -- "$RK"
 login carol "$NEW_PW"
 expect "Carol Ääkkönen (Marketing)"

@@ -62,7 +62,7 @@ type_text "Hän sanoi: äöå ÄÖÅ, kiitos."
 keys Enter
 expect "$((23 + 1 + 27 + 1)) / 4000 characters"
 t_tmux load-buffer -b long "$WORK/long.txt"
-t_tmux paste-buffer -b long -t t
+t_tmux paste-buffer -b long -t =t:
 expect "$((52 + long_chars)) / 4000 characters" 20
 expect "LOPPUMERKKI"
 keys F2
@@ -116,9 +116,9 @@ expect "Korjaus: summa oli 120 €, ei 210 €. Äänitys ok."
 # A paste past the limit is cut, and said so; Esc asks before dropping it.
 keys F3
 expect "Amendment to"
-t_tmux paste-buffer -b long -t t
+t_tmux paste-buffer -b long -t =t:
 expect "/ 4000 characters" 20
-t_tmux paste-buffer -b long -t t
+t_tmux paste-buffer -b long -t =t:
 expect "at its limit of 4000 characters" 20
 expect "4000 / 4000 characters"
 keys Escape
@@ -130,7 +130,7 @@ keys F10
 expect "<<exit 0>>"
 
 # Another reception user reads the note but may not amend it.
-t_tmux kill-session -t t
+t_tmux kill-session -t =t
 open_card raimo "$R2PW" mäkinen
 keys F6
 expect "Hän sanoi: äöå ÄÖÅ, kiitos."
@@ -140,7 +140,7 @@ keys F10
 expect "<<exit 0>>"
 
 # Billing: the key says the role sees no call notes.
-t_tmux kill-session -t t
+t_tmux kill-session -t =t
 open_card lasse "$BPW" mäkinen
 keys F6
 expect "may not see call notes"

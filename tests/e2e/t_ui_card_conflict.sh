@@ -13,14 +13,17 @@ add_user ville reception "$BPW"
 "$RK" client add --set first_names=Anna --set last_name=Mäkinen --set hetu=131052-308T \
     --user riikka --password-fd 3 3<<<"$APW" >/dev/null || fail "client add failed"
 
-# The second terminal: session "u" beside lib.sh's "t".
+# The second terminal: session "u" beside lib.sh's "t". Targets are exact
+# ("=t:", "=u:"): a bare "t" is also tried as the start of a window name in
+# the session used last, so when u's window was named "tmux" the first desk's
+# keys went to the second (seen in CI, where TERM is unset).
 start2() {
     t_tmux new-session -d -s u -x 80 -y 24 \
         "env REKISTERI_DIR='$REKISTERI_DIR' REKISTERI_KDF=min ESCDELAY=500 LANG=C.UTF-8 LC_ALL=C.UTF-8 $RK ; echo '<<exit '\$?'>>'; sleep 30"
 }
-screen2() { t_tmux capture-pane -p -t u; }
-keys2() { t_tmux send-keys -t u "$@"; }
-type2() { t_tmux send-keys -t u -l -- "$1"; }
+screen2() { t_tmux capture-pane -p -t =u:; }
+keys2() { t_tmux send-keys -t =u: "$@"; }
+type2() { t_tmux send-keys -t =u: -l -- "$1"; }
 expect2() {
     local i
     for ((i = 0; i < ${2:-5} * 20; i++)); do

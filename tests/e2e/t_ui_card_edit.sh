@@ -85,7 +85,7 @@ expect "<<exit 0>>"
 
 # The data protection officer may change the code: a wrong check character
 # is refused at the field, and the card stays at version 3.
-t_tmux kill-session -t t
+t_tmux kill-session -t =t
 start 80 24 -- "$RK"
 login tiina "$DPW"
 expect "Search:"

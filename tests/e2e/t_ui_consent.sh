@@ -119,7 +119,7 @@ rows_after=$(audit_rows tiina "$DPW")
 [ $((rows_after - rows_before)) -ge 5 ] || fail "audit rows $rows_before -> $rows_after"
 
 # Billing: the key says the role sees no consents.
-t_tmux kill-session -t t
+t_tmux kill-session -t =t
 open_card lasse "$BPW" mäkinen
 expect "Mäkinen, Anna, customer number"
 keys F5
@@ -134,7 +134,7 @@ rk_as admin "$ADMIN_PW" policy set billing consents read >"$WORK/out" || fail "p
 rk_as admin "$ADMIN_PW" policy show >"$WORK/out" || fail "policy show"
 grep -qE "^consents +write +read\* +read +write" "$WORK/out" || fail "policy show: $(cat "$WORK/out")"
 rk_as admin "$ADMIN_PW" policy set billing consents masked >/dev/null 2>&1 && fail "consents masked accepted"
-t_tmux kill-session -t t
+t_tmux kill-session -t =t
 open_card lasse "$BPW" mäkinen
 expect "Mäkinen, Anna, customer number"
 keys F5

@@ -98,7 +98,7 @@ keys F10
 expect "<<exit 0>>"
 
 # Kept with the user: Finnish locale, Swedish after login.
-t_tmux kill-session -t t
+t_tmux kill-session -t =t
 start 80 24 -- "$RK"
 expect "Käyttäjätunnus:"
 type_text reception; keys Enter

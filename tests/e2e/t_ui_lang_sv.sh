@@ -65,7 +65,7 @@ expect "<<exit 0>>"
 # The user's stored language wins over the locale, after login.
 "$RK" user lang reception en --user admin --password-fd 3 3<<<"$ADMIN_PW" >/dev/null ||
     fail "user lang failed"
-t_tmux kill-session -t t
+t_tmux kill-session -t =t
 start 80 24 -- "$RK"
 expect "Användarnamn:"
 type_text reception; keys Enter
@@ -79,7 +79,7 @@ expect "<<exit 0>>"
 # auto: the locale again. The command answers in the admin's locale.
 LC_ALL=sv_FI.UTF-8 "$RK" user lang reception auto --user admin --password-fd 3 3<<<"$ADMIN_PW" |
     grep -qF "reception använder nu språket: enligt systemet (locale)." || fail "user lang auto"
-t_tmux kill-session -t t
+t_tmux kill-session -t =t
 start 80 24 -- "$RK"
 type_text reception; keys Enter
 type_text "$PW"; keys Enter

@@ -16,7 +16,7 @@ expect_not "Search:"
 keys F10
 expect "<<exit 0>>"
 
-t_tmux kill-session -t t
+t_tmux kill-session -t =t
 start -- "$RK"
 login admin "$ADMIN_PW"
 expect "Anna Admin (Administrator)"
@@ -28,7 +28,7 @@ expect_not "LOCKED"
 keys F10
 expect "<<exit 0>>"
 
-t_tmux kill-session -t t
+t_tmux kill-session -t =t
 start -- "$RK"
 login bob "$BOB_PW"
 expect "(Reception)"

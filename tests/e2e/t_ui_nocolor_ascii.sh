@@ -3,7 +3,7 @@
 # characters in a non-UTF-8 locale, where the Finnish text keeps its ä and ö.
 source "$(dirname "$0")/lib.sh"
 
-colours() { t_tmux capture-pane -e -p -t t | grep -cE $'\e\\[[0-9;]*(3[0-7]|4[0-7])m'; }
+colours() { t_tmux capture-pane -e -p -t =t: | grep -cE $'\e\\[[0-9;]*(3[0-7]|4[0-7])m'; }
 
 make_registry
 start -- "$RK"
@@ -12,7 +12,7 @@ expect "Username"
 keys F10
 expect "<<exit 0>>"
 
-t_tmux kill-session -t t
+t_tmux kill-session -t =t
 start -- env NO_COLOR=1 "$RK"
 login admin "$ADMIN_PW"
 expect "Anna Admin (Administrator)"
@@ -23,7 +23,7 @@ expect "<<exit 0>>"
 # fi_FI.ISO-8859-15: the program speaks Finnish in that codeset (gettext
 # hands it UTF-8, the drawing code converts), draws its lines in ASCII and
 # maps what Latin-9 lacks (the dash) to ASCII.
-t_tmux kill-session -t t
+t_tmux kill-session -t =t
 LANG_UI=fi_FI.ISO-8859-15@euro
 start -- "$RK"
 expect "Salasana:"
@@ -34,7 +34,7 @@ for ch in "─" "│" "┌" "┐" "└" "┘" "├" "┤" "—" "–"; do expect
 # tmux reads every pane as UTF-8 and drops Latin-9 bytes such as ä (0xE4),
 # so the letters are checked in the program's own output: piped raw from
 # the pane, redrawn whole with Ctrl-L, converted from ISO-8859-15.
-t_tmux pipe-pane -o -t t "cat >> '$WORK/raw'"
+t_tmux pipe-pane -o -t =t: "cat >> '$WORK/raw'"
 raw_has() {   # raw_has TEXT: TEXT is in the output once read as ISO-8859-15
     local i
     keys C-l

@@ -10,12 +10,12 @@ expect "Anna Admin (Administrator)"
 expect "Last login"
 expect "F10Quit"
 
-t_tmux resize-window -t t -x 60 -y 20
+t_tmux resize-window -t =t: -x 60 -y 20
 expect "Terminal too small: need 80x24, have 60x20"
 expect_not "Last login"
 expect_not "Anna Admin"
 
-t_tmux resize-window -t t -x 100 -y 30
+t_tmux resize-window -t =t: -x 100 -y 30
 expect "Last login"
 expect "Anna Admin (Administrator)"
 expect "F10Quit"

@@ -51,7 +51,7 @@ keys Escape
 expect "No request registered."
 keys F10
 expect "<<exit 0>>"
-t_tmux kill-session -t t
+t_tmux kill-session -t =t
 
 # The dpo's desk: the request by due date, its report to files, closed.
 start 100 30 -- env REKISTERI_REPORT_DIR="$REPORTS" "$RK"

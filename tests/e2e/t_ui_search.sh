@@ -70,7 +70,7 @@ expect "Search: makinen"
 expect "2 hits"
 
 # Wider terminal: the name column grows and shows the whole name.
-t_tmux resize-window -t t -x 130 -y 30
+t_tmux resize-window -t =t: -x 130 -y 30
 expect "Mäkinen, Anna Maria Kristiina Eveliina"
 expect "Post office"
 keys F10

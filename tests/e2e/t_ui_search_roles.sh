@@ -28,7 +28,7 @@ expect_not "308T"
 keys F10
 expect "<<exit 0>>"
 
-t_tmux kill-session -t t
+t_tmux kill-session -t =t
 start 80 24 -- "$RK"
 login tiina "$DPW"
 expect "Search:"
@@ -41,7 +41,7 @@ expect "Personal identity code: 131052-308T"
 keys F10
 expect "<<exit 0>>"
 
-t_tmux kill-session -t t
+t_tmux kill-session -t =t
 start 80 24 -- "$RK"
 login admin "$ADMIN_PW"
 expect "Anna Admin (Administrator)"

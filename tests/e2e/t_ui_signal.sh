@@ -6,13 +6,13 @@ source "$(dirname "$0")/lib.sh"
 
 rk_pid() {
     local pane
-    pane=$(t_tmux list-panes -t t -F '#{pane_pid}')
+    pane=$(t_tmux list-panes -t =t: -F '#{pane_pid}')
     pgrep -P "$pane" -x rekisteri
 }
 
 make_registry
 for sig in HUP TERM; do
-    t_tmux kill-session -t t 2>/dev/null
+    t_tmux kill-session -t =t 2>/dev/null
     start -- "$RK"
     login admin "$ADMIN_PW"
     expect "Anna Admin (Administrator)"
