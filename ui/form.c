@@ -185,3 +185,23 @@ enum ui_form_result ui_form_key(ui_form *form, const ui_key *k)
         f->error[0] = '\0';   /* the user is fixing it */
     return UI_FORM_NONE;
 }
+
+void ui_form_screen_action(ui *u, ui_form *form, ui_action a, void (*submit)(ui *u),
+                           const char *cancelled)
+{
+    if (a == UI_ACT_SAVE) {
+        submit(u);
+    } else if (a == UI_ACT_CANCEL) {
+        ui_pop(u);
+        if (cancelled)
+            ui_msg_info(u, "%s", cancelled);
+    } else {
+        ui_form_action(form, a);
+    }
+}
+
+void ui_form_screen_key(ui *u, ui_form *form, const ui_key *k, void (*submit)(ui *u))
+{
+    if (ui_form_key(form, k) == UI_FORM_SUBMIT)
+        submit(u);
+}

@@ -56,4 +56,11 @@ void ui_form_action(ui_form *form, ui_action a);
  * field, or UI_FORM_SUBMIT on the last). */
 enum ui_form_result ui_form_key(ui_form *form, const ui_key *k);
 
+/* What a form screen does with its keys: F2 (or Enter on the last field)
+ * calls submit; Esc closes the form and says `cancelled` (translated text,
+ * or NULL for nothing); the rest moves and edits in the form. */
+void ui_form_screen_action(ui *u, ui_form *form, ui_action a, void (*submit)(ui *u),
+                           const char *cancelled);
+void ui_form_screen_key(ui *u, ui_form *form, const ui_key *k, void (*submit)(ui *u));
+
 #endif

@@ -339,23 +339,12 @@ static void filter_save(ui *u)
 
 static void filter_action(ui *u, ui_action a)
 {
-    switch (a) {
-    case UI_ACT_SAVE:
-        filter_save(u);
-        break;
-    case UI_ACT_CANCEL:
-        ui_pop(u);
-        break;
-    default:
-        ui_form_action(&fl.form, a);
-        break;
-    }
+    ui_form_screen_action(u, &fl.form, a, filter_save, NULL);
 }
 
 static void filter_key(ui *u, const ui_key *k)
 {
-    if (ui_form_key(&fl.form, k) == UI_FORM_SUBMIT)
-        filter_save(u);
+    ui_form_screen_key(u, &fl.form, k, filter_save);
 }
 
 static void filter_draw(ui *u, const ui_rect *r)

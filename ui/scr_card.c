@@ -1447,23 +1447,12 @@ static void item_save(ui *u)
 
 static void item_action(ui *u, ui_action a)
 {
-    switch (a) {
-    case UI_ACT_SAVE:
-        item_save(u);
-        break;
-    case UI_ACT_CANCEL:
-        ui_pop(u);
-        break;
-    default:
-        ui_form_action(&st.item_form, a);
-        break;
-    }
+    ui_form_screen_action(u, &st.item_form, a, item_save, NULL);
 }
 
 static void item_key(ui *u, const ui_key *k)
 {
-    if (ui_form_key(&st.item_form, k) == UI_FORM_SUBMIT)
-        item_save(u);
+    ui_form_screen_key(u, &st.item_form, k, item_save);
 }
 
 static void item_leave(ui *u)

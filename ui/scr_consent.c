@@ -441,24 +441,12 @@ static void save(ui *u)
 
 static void save_action(ui *u, ui_action a)
 {
-    switch (a) {
-    case UI_ACT_SAVE:
-        save(u);
-        break;
-    case UI_ACT_CANCEL:
-        ui_pop(u);
-        ui_msg_info(u, "%s", _("Not saved; the changes are still on the grid."));
-        break;
-    default:
-        ui_form_action(&st.form, a);
-        break;
-    }
+    ui_form_screen_action(u, &st.form, a, save, _("Not saved; the changes are still on the grid."));
 }
 
 static void save_key(ui *u, const ui_key *k)
 {
-    if (ui_form_key(&st.form, k) == UI_FORM_SUBMIT)
-        save(u);
+    ui_form_screen_key(u, &st.form, k, save);
 }
 
 static void save_leave(ui *u)

@@ -248,23 +248,12 @@ static void decide_save(ui *u)
 
 static void decide_action(ui *u, ui_action a)
 {
-    switch (a) {
-    case UI_ACT_SAVE:
-        decide_save(u);
-        break;
-    case UI_ACT_CANCEL:
-        ui_pop(u);
-        break;
-    default:
-        ui_form_action(&dc.form, a);
-        break;
-    }
+    ui_form_screen_action(u, &dc.form, a, decide_save, NULL);
 }
 
 static void decide_key(ui *u, const ui_key *k)
 {
-    if (ui_form_key(&dc.form, k) == UI_FORM_SUBMIT)
-        decide_save(u);
+    ui_form_screen_key(u, &dc.form, k, decide_save);
 }
 
 static void decide_draw(ui *u, const ui_rect *r)

@@ -64,18 +64,12 @@ static void erase_save(ui *u)
 
 static void erase_action(ui *u, ui_action a)
 {
-    if (a == UI_ACT_SAVE) {
-        erase_save(u);
-    } else if (a == UI_ACT_CANCEL) {
-        ui_msg_info(u, "%s", _("Nothing was erased."));
-        ui_pop(u);
-    }
+    ui_form_screen_action(u, &st.form, a, erase_save, _("Nothing was erased."));
 }
 
 static void erase_key(ui *u, const ui_key *k)
 {
-    if (ui_form_key(&st.form, k) == UI_FORM_SUBMIT)
-        erase_save(u);
+    ui_form_screen_key(u, &st.form, k, erase_save);
 }
 
 static void erase_draw(ui *u, const ui_rect *r)

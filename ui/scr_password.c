@@ -127,24 +127,12 @@ out:
 
 static void pw_action(ui *u, ui_action a)
 {
-    switch (a) {
-    case UI_ACT_SAVE:
-        save(u);
-        break;
-    case UI_ACT_CANCEL:
-        ui_msg_info(u, _("The password was not changed."));
-        ui_pop(u);
-        break;
-    default:
-        ui_form_action(&st.form, a);
-        break;
-    }
+    ui_form_screen_action(u, &st.form, a, save, _("The password was not changed."));
 }
 
 static void pw_key(ui *u, const ui_key *k)
 {
-    if (ui_form_key(&st.form, k) == UI_FORM_SUBMIT)
-        save(u);
+    ui_form_screen_key(u, &st.form, k, save);
 }
 
 static void pw_draw(ui *u, const ui_rect *r)

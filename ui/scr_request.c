@@ -102,24 +102,12 @@ static void save(ui *u)
 
 static void request_action(ui *u, ui_action a)
 {
-    switch (a) {
-    case UI_ACT_SAVE:
-        save(u);
-        break;
-    case UI_ACT_CANCEL:
-        ui_msg_info(u, "%s", _("No request registered."));
-        ui_pop(u);
-        break;
-    default:
-        ui_form_action(&st.form, a);
-        break;
-    }
+    ui_form_screen_action(u, &st.form, a, save, _("No request registered."));
 }
 
 static void request_key(ui *u, const ui_key *k)
 {
-    if (ui_form_key(&st.form, k) == UI_FORM_SUBMIT)
-        save(u);
+    ui_form_screen_key(u, &st.form, k, save);
 }
 
 static void request_draw(ui *u, const ui_rect *r)

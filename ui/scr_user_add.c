@@ -117,24 +117,12 @@ static void save(ui *u)
 
 static void add_action(ui *u, ui_action a)
 {
-    switch (a) {
-    case UI_ACT_SAVE:
-        save(u);
-        break;
-    case UI_ACT_CANCEL:
-        ui_msg_info(u, _("No user added."));
-        ui_pop(u);
-        break;
-    default:
-        ui_form_action(&st.form, a);
-        break;
-    }
+    ui_form_screen_action(u, &st.form, a, save, _("No user added."));
 }
 
 static void add_key(ui *u, const ui_key *k)
 {
-    if (ui_form_key(&st.form, k) == UI_FORM_SUBMIT)
-        save(u);
+    ui_form_screen_key(u, &st.form, k, save);
 }
 
 static void add_draw(ui *u, const ui_rect *r)
