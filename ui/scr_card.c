@@ -15,6 +15,7 @@
 #include "dialog.h"
 #include "form.h"
 #include "listview.h"
+#include "requests.h"
 #include "sanitize.h"
 #include "screen.h"
 
@@ -22,6 +23,10 @@
 #define EDITOR_WIDTH 50
 #define CHOICE_WIDTH 32
 #define DUP_MAX 8
+
+/* The person's requests (GDPR 15-22) follow the data categories as one more
+ * tab, for the roles that register or decide them. */
+#define TAB_REQUESTS ((rk_category)RK_CAT_COUNT)
 
 /* A line break inside a long text, shown and typed as a pilcrow: the line
  * editor holds one line. */
@@ -44,8 +49,11 @@ static struct {
     int64_t dup_id;
     rk_conflict conflict;
     card_field cf[RK_F_COUNT];
-    rk_category tabs[RK_CAT_COUNT];
+    rk_category tabs[RK_CAT_COUNT + 1];
     size_t ntabs, tab;
+    rk_request *requests;  /* the requests tab's rows, read when it is shown */
+    size_t nrequests;
+    bool requests_read;
     int focus;            /* field with the cursor, -1 = none on this tab */
     int scroll;           /* first layout row shown */
 
@@ -345,6 +353,10 @@ static void free_card(void)
     rk_client_free(st.edit);
     rk_client_free(st.current);
     st.orig = st.edit = st.current = NULL;
+    free(st.requests);
+    st.requests = NULL;
+    st.nrequests = 0;
+    st.requests_read = false;
 }
 
 /* ---- tabs and focus ------------------------------------------------------- */
@@ -516,6 +528,8 @@ static bool card_set(ui *u, rk_client *c, bool is_new)
         if (any)
             st.tabs[st.ntabs++] = (rk_category)k;
     }
+    if (!is_new && (u->session->role == RK_ROLE_RECEPTION || u->session->role == RK_ROLE_DPO))
+        st.tabs[st.ntabs++] = TAB_REQUESTS;
     for (int i = 0; i < RK_F_COUNT; i++) {
         rk_field f = (rk_field)i;
         card_field *x = &st.cf[f];
@@ -581,6 +595,13 @@ void ui_card_new(ui *u)
     }
     if (card_set(u, c, true))
         ui_push(u, &ui_screen_card);
+}
+
+/* Back from a form over the card (a request may have been registered). */
+static void card_resume(ui *u)
+{
+    (void)u;
+    st.requests_read = false;
 }
 
 static void card_leave(ui *u)
@@ -1175,11 +1196,16 @@ static bool tab_has_error(size_t t)
 
 /* The tab strip; scrolled sideways so the current tab shows on narrow
  * terminals. */
+static const char *tab_label(rk_category c)
+{
+    return c == TAB_REQUESTS ? _("Requests") : rk_category_label(c);
+}
+
 static void draw_tabs(int y, int x, int w)
 {
-    int widths[RK_CAT_COUNT];
+    int widths[RK_CAT_COUNT + 1];
     for (size_t t = 0; t < st.ntabs; t++)
-        widths[t] = ui_text_width(rk_category_label(st.tabs[t])) + 2;
+        widths[t] = ui_text_width(tab_label(st.tabs[t])) + 2;
     size_t first = 0;
     for (;;) {
         int used = first ? 2 : 0;
@@ -1200,15 +1226,58 @@ static void draw_tabs(int y, int x, int w)
             break;
         }
         char label[128];
-        snprintf(label, sizeof label, " %s ", rk_category_label(st.tabs[t]));
+        snprintf(label, sizeof label, " %s ", tab_label(st.tabs[t]));
         ui_style s = t == st.tab ? UI_ST_SELECTED : tab_has_error(t) ? UI_ST_WARN : UI_ST_NORMAL;
         ui_put(y, cx, widths[t], label, s);
         cx += widths[t];
     }
 }
 
+/* The requests tab: read (an audited read) the first time it is shown and
+ * again after the card comes back from registering one. */
+static void draw_requests(ui *u, const ui_rect *r)
+{
+    rk_err err;
+    if (!st.requests_read) {
+        st.requests_read = true;
+        free(st.requests);
+        st.requests = NULL;
+        st.nrequests = 0;
+        if (rk_requests_list(u->session, st.orig->id, false, &st.requests, &st.nrequests, &err) != RK_OK)
+            ui_msg_error(u, "%s", err.msg);
+    }
+    if (st.nrequests == 0) {
+        ui_put(r->y, r->x + 2, r->w - 4, _("No requests registered for this client."), UI_ST_DIM);
+        return;
+    }
+    char today[RK_DATE_ISO_SIZE], line[512];
+    rk_today(today);
+    int y = r->y;
+    size_t shown = st.nrequests;
+    if ((int)shown > r->h)
+        shown = (size_t)(r->h > 1 ? r->h - 1 : 0);
+    for (size_t i = 0; i < shown; i++, y++) {
+        const rk_request *q = &st.requests[i];
+        bool late = rk_request_overdue(q, today);
+        ui_request_line(q, line, sizeof line);
+        ui_put(y, r->x + 2, 2, late ? "!" : " ", UI_ST_WARN);
+        ui_put(y, r->x + 4, r->w - 6, line, late ? UI_ST_WARN : UI_ST_NORMAL);
+    }
+    if (shown < st.nrequests) {
+        snprintf(line, sizeof line, _("%zu more at the requests desk."), st.nrequests - shown);
+        ui_put(y, r->x + 4, r->w - 6, line, UI_ST_DIM);
+    }
+}
+
 static const char *hint(void)
 {
+    static char buf[256];
+    if (st.ntabs && st.tabs[st.tab] == TAB_REQUESTS) {
+        char k[64];
+        ui_action_keys_label(UI_ACT_REQUEST_NEW, k, sizeof k);
+        snprintf(buf, sizeof buf, _("%s registers a request; the data protection officer answers it."), k);
+        return buf;
+    }
     if (st.focus < 0)
         return _("Nothing here your role may change. F7 and F8 switch sections.");
     rk_field f = (rk_field)st.focus;
@@ -1276,7 +1345,10 @@ static void card_draw(ui *u, const ui_rect *r)
     if (st.ntabs == 0)
         return;
     ui_rect area = { r->y + 3, r->x, r->h - 4, r->w };
-    draw_fields(u, &area);
+    if (st.tabs[st.tab] == TAB_REQUESTS)
+        draw_requests(u, &area);
+    else
+        draw_fields(u, &area);
     ui_put_words(r->y + r->h - 1, r->x + 2, r->w - 4, hint(), UI_ST_DIM);
 }
 
@@ -1288,6 +1360,7 @@ const screen_ops ui_screen_card = {
     .globals = UI_G_HELP | UI_G_LOCK | UI_G_QUIT,
     .text_input = true,
     .leave = card_leave,
+    .resume = card_resume,
     .draw = card_draw,
     .action = card_action,
     .key = card_key,

@@ -34,6 +34,15 @@ static const char *channel_label(int i)
     return rk_request_channel_label(rk_request_channel_name((rk_request_channel)i));
 }
 
+void ui_request_line(const rk_request *q, char *out, size_t n)
+{
+    char rec[32], due[32];
+    rk_date_display(q->received, rec, sizeof rec);
+    rk_date_display(q->due, due, sizeof due);
+    snprintf(out, n, _("#%lld %s %s, due %s: %s"), (long long)q->id, rec,
+             rk_request_kind_label(q->kind), due, rk_request_status_label(q->status));
+}
+
 static void request_leave(ui *u)
 {
     (void)u;
@@ -124,12 +133,8 @@ static void request_draw(ui *u, const ui_rect *r)
         ui_put(y++, r->x + 2, r->w - 4, _("Requests so far:"), UI_ST_DIM);
     for (size_t i = st.nearlier > (size_t)(list_h - 1) ? st.nearlier - (size_t)(list_h - 1) : 0;
          i < st.nearlier && y < r->y + r->h; i++, y++) {
-        const rk_request *q = &st.earlier[i];
-        char rec[32], due[32], line[400];
-        rk_date_display(q->received, rec, sizeof rec);
-        rk_date_display(q->due, due, sizeof due);
-        snprintf(line, sizeof line, _("#%lld %s %s, due %s: %s"), (long long)q->id, rec,
-                 rk_request_kind_label(q->kind), due, rk_request_status_label(q->status));
+        char line[512];
+        ui_request_line(&st.earlier[i], line, sizeof line);
         ui_put(y, r->x + 2, r->w - 4, line, UI_ST_NORMAL);
     }
 }

@@ -123,6 +123,9 @@ void ui_call_note_amend(ui *u, const struct rk_call_note *note, const char *head
 extern const screen_ops ui_screen_dpo;
 extern const screen_ops ui_screen_audit;      /* the dpo's audit log viewer */
 void ui_request_form(ui *u, int64_t client_id, const char *who);
+/* One request as a line: number, received, kind, due date, status. */
+struct rk_dbr_request;
+void ui_request_line(const struct rk_dbr_request *q, char *out, size_t n);
 /* The typed confirmation of an erasure; on success the card closes too. */
 void ui_erase_form(ui *u, int64_t client_id, const char *customer_no, const char *who);
 

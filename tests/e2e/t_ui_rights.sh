@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The registered person's rights in the TUI: reception registers an access
-# request on the card (Ctrl-G); the dpo's desk (F5) lists it with its due date,
+# request on the card (Ctrl-G) and sees it on the card's requests tab; the dpo's desk (F5) lists it with its due date,
 # writes the access report to files (text and JSON, dates dd.mm.yyyy) and
 # closes the request with a decision; the audit log viewer verifies the
 # chain, filters by user and client and opens an event; the retention
@@ -49,6 +49,13 @@ expect "Requests so far:"
 expect "#1 $TODAY Access to own data (GDPR 15), due"
 keys Escape
 expect "No request registered."
+keys F7                 # the tab before Identity: the person's requests
+expect "#1 $TODAY Access to own data (GDPR 15), due"
+expect ": open"
+expect "registers a request; the data protection officer answers it."
+expect_not "Customer number:"
+keys F8
+expect "Customer number:"
 keys F10
 expect "<<exit 0>>"
 t_tmux kill-session -t =t
@@ -115,6 +122,18 @@ expect "Applied: 0 clients erased, 1 call notes deleted, 0 legal holds ended."
 expect "Nothing is due."
 keys Escape
 expect "No open requests."
+keys Escape
+expect "Search:"
+
+# The card's requests tab shows the decision.
+keys C-u
+type_text mäkinen
+expect "1 hit"
+keys Enter
+expect "Mäkinen, Anna, customer number 100001"
+keys F7
+expect "#1 $TODAY Access to own data (GDPR 15), due"
+expect ": granted"
 keys Escape
 expect "Search:"
 
