@@ -126,17 +126,15 @@ START_TEST(index_follows_saves_and_roles)
 }
 END_TEST
 
-/* Every search_key row folded into one hash: the index's whole content. */
-static uint64_t index_digest(rk_session *s, int64_t *rows)
+/* Every row of a query folded into one hash (FNV-1a over the columns). */
+static uint64_t table_digest(rk_session *s, const char *sql, int64_t *rows)
 {
     sqlite3_stmt *st;
-    ck_assert_int_eq(sqlite3_prepare_v2(rk_db_handle(s->db),
-                         "SELECT key, lit, hex(sortkey), client_id, tok FROM search_key"
-                         " ORDER BY key, lit, sortkey, client_id, tok", -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(rk_db_handle(s->db), sql, -1, &st, NULL), SQLITE_OK);
     uint64_t h = 1469598103934665603u;
     *rows = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < sqlite3_column_count(st); i++) {
             const unsigned char *t = sqlite3_column_text(st, i);
             for (; t && *t; t++)
                 h = (h ^ *t) * 1099511628211u;
@@ -148,30 +146,66 @@ static uint64_t index_digest(rk_session *s, int64_t *rows)
     return h;
 }
 
-/* The bulk path (sort all rows, insert in key order) must build exactly the
- * index that row-by-row saves build: same rows, nothing lost or extra. */
+/* The index's whole content. */
+static uint64_t index_digest(rk_session *s, int64_t *rows)
+{
+    return table_digest(s, "SELECT key, lit, hex(sortkey), client_id, tok FROM search_key"
+                           " ORDER BY key, lit, sortkey, client_id, tok", rows);
+}
+
+static int64_t sql_int(rk_session *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(rk_db_handle(s->db), sql, -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* The bulk path (sort all rows, insert in key order, count keys on the way)
+ * must build exactly the index that row-by-row saves build: same rows and
+ * the same counts as a pass over the table, nothing lost or extra. */
 START_TEST(rebuild_equals_row_by_row)
 {
     rk_session *s = fix_login("dpo");
     rk_demo_gen *g = rk_demo_gen_new(7);
-    enum { N = 400 };
-    rk_client *cs[N];
+    /* Enough rows (about 27 a client) for the two-thread sort, and names
+     * common enough for whole-word counts; added in batches small enough
+     * to be indexed row by row. */
+    enum { N = 3000, BATCH = 500 };
+    static rk_client *cs[N];
     rk_err err;
     for (int i = 0; i < N; i++) {
         cs[i] = rk_client_new();
         ck_assert_msg(rk_demo_gen_client(g, cs[i], &err) == RK_OK, "%s", err.msg);
     }
     size_t bad;
-    ck_assert_msg(rk_clients_create_many(s, cs, N, "test", &bad, &err) == RK_OK, "%s", err.msg);
-    int64_t rows_a, rows_b;
+    for (int i = 0; i < N; i += BATCH)
+        ck_assert_msg(rk_clients_create_many(s, cs + i, BATCH, "test", &bad, &err) == RK_OK, "%s",
+                      err.msg);
+    int64_t rows_a, rows_b, stats_a, stats_b, common;
     uint64_t a = index_digest(s, &rows_a);
-    ck_assert_int_gt(rows_a, N * 5);
+    ck_assert_int_gt(rows_a, 1 << 16);
+    /* Counts by a pass over the table, as after an erasure... */
+    ck_assert_msg(rk_search_refresh_stats(s->db, &err) == RK_OK, "%s", err.msg);
+    uint64_t sa = table_digest(s, "SELECT key, n FROM search_stat ORDER BY key", &stats_a);
+    ck_assert_int_gt(stats_a, 100);
+    ck_assert_int_eq(sql_int(s, "SELECT count(*) FROM search_stat WHERE length(key) > 5"
+                                " AND substr(key, 1, 1) BETWEEN 'a' AND 'z' AND n < 50"), 0);
+    common = sql_int(s, "SELECT count(*) FROM search_stat WHERE length(key) > 3"
+                        " AND substr(key, 1, 1) BETWEEN 'a' AND 'z'");
+    ck_assert_int_gt(common, 0);   /* a common whole word is counted */
     ck_assert_int_eq(rk_db_begin(s->db, &err), RK_OK);
     ck_assert_msg(rk_search_rebuild(s->db, &err) == RK_OK, "%s", err.msg);
     ck_assert_int_eq(rk_db_commit(s->db, &err), RK_OK);
     uint64_t b = index_digest(s, &rows_b);
     ck_assert_int_eq(rows_a, rows_b);
     ck_assert(a == b);
+    /* ...and as the rebuild counts them while inserting: the same. */
+    uint64_t sb = table_digest(s, "SELECT key, n FROM search_stat ORDER BY key", &stats_b);
+    ck_assert_int_eq(stats_a, stats_b);
+    ck_assert(sa == sb);
     /* And searching still finds a generated client by name and code. */
     char q[256];
     snprintf(q, sizeof q, "%s %s", cs[N / 2]->value[RK_F_LAST_NAME], cs[N / 2]->value[RK_F_FIRST_NAMES]);
