@@ -37,8 +37,8 @@ endif
 
 CPPFLAGS  += -D_GNU_SOURCE -DSQLITE_HAS_CODEC -DVERSION='"$(VERSION)"' \
              -DLOCALEDIR='"$(LOCALEDIR)"' -Isrc -Idb -Iui
-ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -fstack-protector-strong -MMD -MP
-LDFLAGS   += $(SANFLAGS) -Wl,-z,relro,-z,now
+ALL_CFLAGS = -std=c11 -pthread $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -fstack-protector-strong -MMD -MP
+LDFLAGS   += -pthread $(SANFLAGS) -Wl,-z,relro,-z,now
 
 DB_SRC     = $(wildcard db/*.c)
 CORE_SRC   = $(filter-out src/main.c,$(wildcard src/*.c))
