@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "clients.h"
-#include "search.h"
+#include "db_search.h"
 #include "secure.h"
 #include "session.h"
 

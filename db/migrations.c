@@ -120,7 +120,7 @@ static const struct migration {
       "  role TEXT NOT NULL, field TEXT NOT NULL, level TEXT NOT NULL,"
       "  PRIMARY KEY (role, field)) WITHOUT ROWID;" },
     { 3, "search-as-you-type index",
-      /* Key order is result order: see src/search_index.c and BENCHMARKS.md. */
+      /* Key order is result order: see db/search_index.c and BENCHMARKS.md. */
       "CREATE TABLE search_key ("
       "  key TEXT NOT NULL, lit TEXT NOT NULL, sortkey BLOB NOT NULL,"
       "  client_id INTEGER NOT NULL, tok TEXT NOT NULL,"

@@ -7,7 +7,7 @@
 #define RK_CLIENTS_H
 
 #include "client.h"
-#include "search.h"
+#include "db_search.h"
 #include "session.h"
 
 /* Audit actions for client data, in addition to audit.h's. */

@@ -9,7 +9,7 @@
 #include "db_clients.h"
 #include "db_consent.h"
 #include "requests.h"
-#include "search.h"
+#include "db_search.h"
 
 static int audit_in_tx(rk_session *s, rk_audit_action a, int64_t client, const char *details,
                        rk_err *err)

@@ -6,7 +6,7 @@
 
 #include "clients.h"
 #include "demo_data.h"
-#include "search.h"
+#include "db_search.h"
 
 #include <sqlite3.h>
 

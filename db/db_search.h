@@ -1,8 +1,8 @@
 /* Search as you type: the token index kept beside the clients table and the
  * queries over it. Raw ids and sort order only; what a role may see of each
  * hit is decided by src/clients.c's rk_clients_search. */
-#ifndef RK_SEARCH_H
-#define RK_SEARCH_H
+#ifndef RK_DB_SEARCH_H
+#define RK_DB_SEARCH_H
 
 #include "client.h"
 #include "db.h"

@@ -1,7 +1,7 @@
 /* The glue between the client model and the search index engine
- * (src/search_index.c): turning a client into index rows, keeping them in
+ * (db/search_index.c): turning a client into index rows, keeping them in
  * step with saves, and running queries with a cached engine per connection. */
-#include "search.h"
+#include "db_search.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
