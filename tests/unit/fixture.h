@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "i18n.h"
 #include "registry.h"
 #include "session.h"
@@ -107,6 +109,18 @@ static inline void fix_spit(const char *path, const unsigned char *buf, size_t l
     ck_assert_ptr_nonnull(f);
     ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
     ck_assert_int_eq(fclose(f), 0);
+}
+
+/* The one integer a query returns (a count, mostly), read straight from
+ * the session's database. */
+static inline int64_t fix_sql_int(rk_session *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(rk_db_handle(s->db), sql, -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
 }
 
 #endif

@@ -46,16 +46,6 @@ static rk_call_input input_for(int64_t client)
     return in;
 }
 
-static int64_t count_rows(rk_session *s, const char *sql)
-{
-    sqlite3_stmt *st;
-    ck_assert_int_eq(sqlite3_prepare_v2(rk_db_handle(s->db), sql, -1, &st, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
-
 START_TEST(add_and_list_a_note)
 {
     int64_t id = add_client("Anna", "Mäkinen");
@@ -84,10 +74,10 @@ START_TEST(add_and_list_a_note)
     ck_assert_str_eq(notes[0].keep_until, "2027-01-15");       /* 12 months by default */
     ck_assert_uint_eq(notes[0].namendments, 0);
     rk_calls_free(notes, n);
-    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM audit WHERE action = 'call_note_added'"), 1);
-    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM audit WHERE action = 'call_notes_read'"), 1);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT COUNT(*) FROM audit WHERE action = 'call_note_added'"), 1);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT COUNT(*) FROM audit WHERE action = 'call_notes_read'"), 1);
     /* The audit never holds the summary or the number. */
-    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM audit WHERE details LIKE '%358%'"
+    ck_assert_int_eq(fix_sql_int(s, "SELECT COUNT(*) FROM audit WHERE details LIKE '%358%'"
                                    " OR details LIKE '%tilauksen%'"), 0);
     rk_session_logout(s);
 }
@@ -181,7 +171,7 @@ START_TEST(checks_name_the_field)
     int64_t note;
     ck_assert_int_eq(rk_calls_add(s, &in, NULL, 0, NULL, &note, &bad, &err), RK_ENOTFOUND);
     ck_assert_int_eq(bad, RK_CALL_F_CLIENT);
-    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM call_notes"), 0);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT COUNT(*) FROM call_notes"), 0);
     rk_session_logout(s);
 }
 END_TEST
@@ -224,7 +214,7 @@ START_TEST(amendments_by_the_author_only)
     ck_assert_int_eq(strlen(x->amendments[0].ts), 20);
     ck_assert_str_eq(x->amendments[1].text, "Toinen lisäys");
     rk_calls_free(x, 1);
-    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM audit WHERE action = 'call_note_amended'"), 2);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT COUNT(*) FROM audit WHERE action = 'call_note_amended'"), 2);
     /* Not even SQL changes a saved note or amendment. */
     sqlite3 *h = rk_db_handle(s->db);
     ck_assert_int_ne(sqlite3_exec(h, "UPDATE call_notes SET summary = 'x'", NULL, NULL, NULL), SQLITE_OK);
@@ -323,10 +313,10 @@ START_TEST(consent_changes_link_to_the_call)
     ck_assert_int_eq(rk_consent_apply(s, id, ch, 1, &b, NULL, &err), RK_ENOTFOUND);
 
     /* Note and consents are one transaction: a bad change saves neither. */
-    int64_t notes_before = count_rows(s, "SELECT COUNT(*) FROM call_notes");
+    int64_t notes_before = fix_sql_int(s, "SELECT COUNT(*) FROM call_notes");
     rk_consent_change dup[] = { ch[0], ch[0] };
     ck_assert_int_eq(rk_calls_add(s, &in, dup, 2, NULL, &note, NULL, &err), RK_EUSAGE);
-    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM call_notes"), notes_before);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT COUNT(*) FROM call_notes"), notes_before);
     rk_session_logout(s);
     /* A role that may write notes but not grant consents is refused whole. */
     rk_session *a = fix_login("admin");
@@ -337,7 +327,7 @@ START_TEST(consent_changes_link_to_the_call)
     rk_session *m = fix_login("marketing");
     rk_consent_change allow = { RK_SLOT_CELL(RK_PURPOSE_DIRECT_MARKETING, RK_CHANNEL_EMAIL), RK_CSTATE_ALLOWED };
     ck_assert_int_eq(rk_calls_add(m, &in, &allow, 1, NULL, &note, NULL, &err), RK_EDENIED);
-    ck_assert_int_eq(count_rows(m, "SELECT COUNT(*) FROM call_notes"), notes_before);
+    ck_assert_int_eq(fix_sql_int(m, "SELECT COUNT(*) FROM call_notes"), notes_before);
     rk_session_logout(m);
 }
 END_TEST
@@ -380,14 +370,14 @@ START_TEST(expired_notes_listed_without_text)
     ck_assert_uint_eq(n, 2);
     free(e);
     ck_assert_int_eq(rk_calls_expired(s, "soon", &e, &n, &err), RK_EUSAGE);
-    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM audit WHERE action = 'call_notes_expired'"), 4);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT COUNT(*) FROM audit WHERE action = 'call_notes_expired'"), 4);
     /* The retention work may delete a note; its amendments go with it. */
     ck_assert_int_eq(rk_calls_amend(s, old_note, "Lisäys", NULL, &err), RK_OK);
     sqlite3 *h = rk_db_handle(s->db);
     char sql[96];
     snprintf(sql, sizeof sql, "DELETE FROM call_notes WHERE id = %lld", (long long)old_note);
     ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM call_amendments"), 0);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT COUNT(*) FROM call_amendments"), 0);
     rk_session_logout(s);
 }
 END_TEST

@@ -60,16 +60,6 @@ static void apply1(rk_session *s, int64_t id, const char *slot, rk_cstate st, rk
     ck_assert_msg(rk_consent_apply(s, id, &ch, 1, &b, NULL, &err) == RK_OK, "%s", err.msg);
 }
 
-static int64_t count_rows(rk_session *s, const char *sql)
-{
-    sqlite3_stmt *st;
-    ck_assert_int_eq(sqlite3_prepare_v2(rk_db_handle(s->db), sql, -1, &st, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
-
 /* ---- the declarations ------------------------------------------------------- */
 
 START_TEST(tables_are_consistent)
@@ -172,7 +162,7 @@ START_TEST(notice_version_note_and_audit)
     ck_assert_int_eq(rk_db_commit(a->db, &err), RK_OK);
     rk_session_logout(a);
     rk_session *s = fix_login("reception");
-    int64_t before = count_rows(s, "SELECT COUNT(*) FROM audit WHERE action = 'consent_changed'");
+    int64_t before = fix_sql_int(s, "SELECT COUNT(*) FROM audit WHERE action = 'consent_changed'");
     rk_consent_change ch[] = {
         { RK_SLOT_CELL(RK_PURPOSE_NEWSLETTER, RK_CHANNEL_EMAIL), RK_CSTATE_ALLOWED },
         { RK_SLOT_CELL(RK_PURPOSE_NEWSLETTER, RK_CHANNEL_SMS), RK_CSTATE_DENIED },
@@ -193,11 +183,11 @@ START_TEST(notice_version_note_and_audit)
     rk_consent_history_free(ev);
     /* An explicit version wins over the setting. */
     /* Reading the grid or the history is a read of client data: audited. */
-    int64_t reads = count_rows(s, "SELECT COUNT(*) FROM audit WHERE action = 'consents_read'");
+    int64_t reads = fix_sql_int(s, "SELECT COUNT(*) FROM audit WHERE action = 'consents_read'");
     rk_consent_grid g;
     ck_assert_int_eq(rk_consent_grid_get(s, id, &g, &err), RK_OK);
-    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM audit WHERE action = 'consents_read'"), reads + 1);
-    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM audit WHERE action = 'consents_read'"
+    ck_assert_int_eq(fix_sql_int(s, "SELECT COUNT(*) FROM audit WHERE action = 'consents_read'"), reads + 1);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT COUNT(*) FROM audit WHERE action = 'consents_read'"
                                    " AND details = 'grid'"), 1);
     ck_assert_int_ge(reads, 1);   /* the history read above */
     rk_consent_batch b2 = { .source = RK_CSOURCE_LETTER, .notice_version = "v7" };
@@ -206,7 +196,7 @@ START_TEST(notice_version_note_and_audit)
     ck_assert_str_eq(ev[0].notice_version, "v7");
     rk_consent_history_free(ev);
     /* One audit event per batch, naming cells, never the note. */
-    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM audit WHERE action = 'consent_changed'"), before + 2);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT COUNT(*) FROM audit WHERE action = 'consent_changed'"), before + 2);
     sqlite3_stmt *st;
     ck_assert_int_eq(sqlite3_prepare_v2(rk_db_handle(s->db),
                                         "SELECT details, client_id FROM audit WHERE action = 'consent_changed' ORDER BY seq DESC LIMIT 1 OFFSET 1",
@@ -227,7 +217,7 @@ START_TEST(grouped_change_is_atomic)
     int64_t id = plain_client("Anna", "Mäkinen", NULL);
     rk_session *s = fix_login("reception");
     rk_err err;
-    int64_t audit_before = count_rows(s, "SELECT COUNT(*) FROM audit");
+    int64_t audit_before = fix_sql_int(s, "SELECT COUNT(*) FROM audit");
     /* The third insert of the batch fails inside the database. */
     ck_assert_int_eq(sqlite3_exec(rk_db_handle(s->db),
                                   "CREATE TEMP TRIGGER fail_research BEFORE INSERT ON main.consent_events"
@@ -240,12 +230,12 @@ START_TEST(grouped_change_is_atomic)
     };
     rk_consent_batch b = { .source = RK_CSOURCE_LETTER };
     ck_assert_int_eq(rk_consent_apply(s, id, ch, 3, &b, NULL, &err), RK_EFAIL);
-    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM consent_events"), 0);
-    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM audit"), audit_before);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT COUNT(*) FROM consent_events"), 0);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT COUNT(*) FROM audit"), audit_before);
     ck_assert_int_eq(sqlite3_exec(rk_db_handle(s->db), "DROP TRIGGER temp.fail_research", NULL, NULL, NULL), SQLITE_OK);
     ck_assert_int_eq(rk_consent_apply(s, id, ch, 3, &b, NULL, &err), RK_OK);
-    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM consent_events"), 3);
-    ck_assert_int_eq(count_rows(s, "SELECT COUNT(DISTINCT batch) FROM consent_events"), 1);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT COUNT(*) FROM consent_events"), 3);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT COUNT(DISTINCT batch) FROM consent_events"), 1);
 
     /* Refused before anything is written. */
     rk_consent_change dup[] = { ch[0], ch[0] };
@@ -261,7 +251,7 @@ START_TEST(grouped_change_is_atomic)
     ck_assert_int_eq(rk_consent_apply(s, id, ch, 1, &bad_src, NULL, &err), RK_EUSAGE);
     ck_assert_int_eq(rk_consent_apply(s, id, ch, 0, &b, NULL, &err), RK_EUSAGE);
     ck_assert_int_eq(rk_consent_apply(s, 99999, ch, 1, &b, NULL, &err), RK_ENOTFOUND);
-    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM consent_events"), 3);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT COUNT(*) FROM consent_events"), 3);
     rk_session_logout(s);
 }
 END_TEST
@@ -688,7 +678,7 @@ START_TEST(export_refused_for_other_roles)
         free(out);
     }
     rk_session *d = fix_login("dpo");
-    ck_assert_int_eq(count_rows(d, "SELECT COUNT(*) FROM disclosures"), 0);
+    ck_assert_int_eq(fix_sql_int(d, "SELECT COUNT(*) FROM disclosures"), 0);
     rk_session_logout(d);
 }
 END_TEST
@@ -910,7 +900,7 @@ START_TEST(disclosure_entries)
     rk_session_logout(m);
 
     rk_session *s = fix_login("dpo");
-    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM audit WHERE action = 'marketing_exported'"), 2);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT COUNT(*) FROM audit WHERE action = 'marketing_exported'"), 2);
     ck_assert_int_eq(rk_disclosures_list(s, 0, &d, &n, &err), RK_OK);
     ck_assert_uint_eq(n, 2);
     ck_assert_int_eq(d[0].id, r1.disclosure_id);
@@ -965,8 +955,8 @@ START_TEST(disclosure_entries)
     ck_assert_str_eq(d[2].user, "dpo");
     ck_assert_uint_eq(d[2].nclients, 3);
     rk_disclosures_free(d, n);
-    ck_assert_int_eq(count_rows(s, "SELECT COUNT(*) FROM audit WHERE action = 'disclosure_corrected'"), 1);
-    ck_assert_int_ge(count_rows(s, "SELECT COUNT(*) FROM audit WHERE action = 'disclosures_read'"), 3);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT COUNT(*) FROM audit WHERE action = 'disclosure_corrected'"), 1);
+    ck_assert_int_ge(fix_sql_int(s, "SELECT COUNT(*) FROM audit WHERE action = 'disclosures_read'"), 3);
 
     /* Append-only in SQL too. */
     sqlite3 *h = rk_db_handle(s->db);
