@@ -41,6 +41,12 @@ pid=$(pgrep -f -P "$pane" "$RK" | head -1)
 
 observer() { $NOCAPS head -c 1 "/proc/$1/environ" >/dev/null 2>&1; }
 $NOCAPS sleep 60 & control=$!
+# Until setpriv has exec'd sleep it still holds root's permitted
+# capabilities, and a capability-less observer is refused for that reason.
+for ((i = 0; i < 100; i++)); do
+    [ "$(readlink "/proc/$control/exe")" = "$(readlink -f "$(command -v sleep)")" ] && break
+    sleep 0.05
+done
 observer "$control" || fail "control: a capability-less observer cannot read a plain process"
 kill "$control"
 observer "$pid" && fail "the running rekisteri is dumpable: a same-user observer read /proc/$pid/environ"
