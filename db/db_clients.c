@@ -101,7 +101,7 @@ static int load_lists(rk_db *db, rk_client *c, rk_err *err)
     while (sqlite3_step(st) == SQLITE_ROW) {
         rk_household_link h = { .other_id = sqlite3_column_int64(st, 0) };
         snprintf(h.relation, sizeof h.relation, "%s", col_text(st, 1));
-        rk_dbc_display_name(db, h.other_id, h.other_name, sizeof h.other_name, &ignore);
+        rk_dbc_display_name(db, h.other_id, h.other_name, sizeof h.other_name, &h.other_no, &ignore);
         void *a = realloc(c->household, (c->nhousehold + 1) * sizeof h);
         if (!a)
             break;
@@ -450,17 +450,23 @@ int rk_dbc_count(rk_db *db, int64_t *n, rk_err *err)
     return rc == SQLITE_ROW ? RK_OK : sql_fail(db, err, _("counting clients"));
 }
 
-int rk_dbc_display_name(rk_db *db, int64_t id, char *out, size_t n, rk_err *err)
+int rk_dbc_display_name(rk_db *db, int64_t id, char *out, size_t n, int64_t *customer_no,
+                        rk_err *err)
 {
     sqlite3_stmt *st;
     out[0] = '\0';
+    if (customer_no)
+        *customer_no = 0;
     if (prepare(db, "SELECT last_name, first_names, customer_no FROM clients WHERE id = ?", &st, err))
         return err->code;
     sqlite3_bind_int64(st, 1, id);
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW) {
         snprintf(out, n, "%s, %s (%lld)", col_text(st, 0), col_text(st, 1),
                  (long long)sqlite3_column_int64(st, 2));
+        if (customer_no)
+            *customer_no = sqlite3_column_int64(st, 2);
+    }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? RK_OK : rk_err_set(err, RK_ENOTFOUND, _("No such client."));
 }
@@ -620,8 +626,13 @@ int rk_dbc_list_text(const rk_client *c, rk_field f, char **out)
         break;
     case RK_FT_HOUSEHOLD:
         for (size_t i = 0; ok && i < c->nhousehold; i++)
-            ok = cat(&s, &len, &cap, "%s%s #%lld", i ? "; " : "", c->household[i].relation,
-                     (long long)c->household[i].other_id);
+            /* The customer number names the other client outside the
+             * registry (exports, history); the row id where it is not known. */
+            ok = c->household[i].other_no
+                     ? cat(&s, &len, &cap, "%s%s %lld", i ? "; " : "", c->household[i].relation,
+                           (long long)c->household[i].other_no)
+                     : cat(&s, &len, &cap, "%s%s #%lld", i ? "; " : "", c->household[i].relation,
+                           (long long)c->household[i].other_id);
         break;
     case RK_FT_EVENTS:
         for (size_t i = 0; ok && i < c->nevents; i++)

@@ -26,8 +26,10 @@ int rk_dbc_by_customer_no(rk_db *db, int64_t no, int64_t *id, rk_err *err);     
 int rk_dbc_same_name_birth(rk_db *db, const char *first, const char *last, const char *birth,
                            int64_t exclude_id, int64_t *ids, size_t max, size_t *n, rk_err *err);
 int rk_dbc_count(rk_db *db, int64_t *n, rk_err *err);
-/* "Last, First (123456)" for household links and lists. */
-int rk_dbc_display_name(rk_db *db, int64_t id, char *out, size_t n, rk_err *err);
+/* "Last, First (123456)" for household links and lists, and the customer
+ * number alone (customer_no may be NULL). */
+int rk_dbc_display_name(rk_db *db, int64_t id, char *out, size_t n, int64_t *customer_no,
+                        rk_err *err);
 
 typedef struct rk_history_row {
     int64_t id;

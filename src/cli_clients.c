@@ -29,7 +29,7 @@ static const cli_command commands[] = {
     { .words = "client add", .min_args = 0, .max_args = 0, .opts = AUTH_OPTS | RK_OPT_SET | RK_OPT_ADD,
       .login = true, .run = cmd_client_add,
       .synopsis = N_("client add --set FIELD=VALUE... [--add LIST=VALUE...]"),
-      .help = N_("Add a client. LIST is phones (TYPE:NUMBER), emails (TYPE:ADDRESS), sources (SOURCE:DATE[:NOTE]) or events (DATE:KIND:TEXT).") },
+      .help = N_("Add a client. LIST is phones (TYPE:NUMBER), emails (TYPE:ADDRESS), sources (SOURCE:DATE[:NOTE]), events (DATE:KIND:TEXT) or household (RELATION:CLIENT).") },
     { .words = "client edit", .min_args = 1, .max_args = 1, .opts = AUTH_OPTS | RK_OPT_SET | RK_OPT_ADD,
       .login = true, .run = cmd_client_edit,
       .synopsis = N_("client edit CLIENT --set FIELD=VALUE... [--add LIST=VALUE...]"),
@@ -150,8 +150,12 @@ static int apply_edits(cli_ctx *c, rk_client *cl)
             rc = rk_client_add_source(cl, parts[0], parts[1], parts[2], &c->err);
         else if (strcmp(buf, "events") == 0)
             rc = rk_client_add_event(cl, parts[0], parts[1], parts[2], &c->err);
+        else if (strcmp(buf, "household") == 0 && k == 2)   /* RELATION:CLIENT */
+            rc = rk_clients_add_household(c->session, cl, parts[0], parts[1], &c->err);
+        else if (strcmp(buf, "household") == 0)
+            return cli_errline(RK_EUSAGE, _("--add household needs RELATION:CLIENT, e.g. household=spouse:100002."));
         else
-            return cli_errline(RK_EUSAGE, _("--add takes phones, emails, sources or events."));
+            return cli_errline(RK_EUSAGE, _("--add takes phones, emails, sources, events or household."));
         if (rc)
             return cli_fail(c);
     }

@@ -45,6 +45,7 @@ typedef struct rk_household_link {
     int64_t other_id;
     char relation[RK_LIST_TYPE_SIZE];
     char other_name[256];             /* display: "Last, First (customer no)" */
+    int64_t other_no;                 /* the other's customer number; 0 = not read */
 } rk_household_link;
 
 typedef struct rk_event {

@@ -6,7 +6,8 @@
 
 #include "db_clients.h"
 #include "db_requests.h"
-#include "search.h"
+#include "rights.h"
+#include "db_search.h"
 
 static int no_admin(rk_session *s, rk_err *err)
 {
@@ -590,6 +591,31 @@ int rk_clients_lookup(rk_session *s, const char *key, int64_t *id, rk_err *err)
     if (rc == RK_ENOTFOUND)
         return rk_err_set(err, RK_ENOTFOUND, _("No client has the number or code \"%s\"."), key);
     return rc;
+}
+
+int rk_clients_add_household(rk_session *s, rk_client *c, const char *relation, const char *other,
+                             rk_err *err)
+{
+    int64_t id;
+    char key[64];
+    const char *k = other ? other : "";
+    while (*k == ' ')
+        k++;
+    snprintf(key, sizeof key, "%s", k);
+    for (size_t n = strlen(key); n > 0 && key[n - 1] == ' ';)
+        key[--n] = '\0';
+    if (!key[0])
+        return rk_err_set(err, RK_EUSAGE, _("%s: give the other client's customer number or identity code."),
+                          _(rk_fields[RK_F_HOUSEHOLD].label));
+    if (rk_clients_lookup(s, key, &id, err) || rk_client_refuse_if_erased(s, id, err) ||
+        rk_client_add_household(c, id, relation, err))
+        return err->code;
+    rk_household_link *h = &c->household[c->nhousehold - 1];
+    if (rk_dbc_display_name(s->db, id, h->other_name, sizeof h->other_name, &h->other_no, err)) {
+        c->nhousehold--;
+        return err->code;
+    }
+    return RK_OK;
 }
 
 int rk_clients_policy_set(rk_session *s, const char *role, const char *field, const char *level,

@@ -81,6 +81,12 @@ int rk_clients_history(rk_session *s, int64_t id, rk_history_row **rows, size_t 
 /* Finds a client by customer number, or by henkilötunnus (the full code). */
 int rk_clients_lookup(rk_session *s, const char *key, int64_t *id, rk_err *err);
 
+/* Puts a household link on the card c (saved with the card): the other
+ * client named by customer number or henkilötunnus, which must exist and not
+ * be erased, and the relation (rk_choices_relation). */
+int rk_clients_add_household(rk_session *s, rk_client *c, const char *relation, const char *other,
+                             rk_err *err);
+
 /* Policy administration (admin; audited). */
 int rk_clients_policy_set(rk_session *s, const char *role, const char *field, const char *level,
                           rk_err *err);

@@ -536,7 +536,7 @@ static bool card_set(ui *u, rk_client *c, bool is_new)
         if (!visible(c, f))
             continue;
         if (rk_field_is_list(f))
-            x->editable = c->level[f] == RK_LEVEL_WRITE && rk_fields[f].type != RK_FT_HOUSEHOLD;
+            x->editable = c->level[f] == RK_LEVEL_WRITE;
         else
             /* A masked field may be filled while empty: that shows nothing
              * (how the front desk enters a new henkilötunnus). */
@@ -1281,8 +1281,6 @@ static const char *hint(void)
     if (st.focus < 0)
         return _("Nothing here your role may change. F7 and F8 switch sections.");
     rk_field f = (rk_field)st.focus;
-    if (rk_fields[f].type == RK_FT_HOUSEHOLD)
-        return _("Household links are shown here; they are not changed on the card yet.");
     if (rk_field_is_list(f))
         return st.cf[f].editable ? _("F3 adds an item; F4 or Delete removes the selected one.")
                                  : _("Read only for your role. Up and Down move in the list.");
@@ -1410,12 +1408,32 @@ static bool item_text_field(size_t i, const char *label, size_t max, rk_err *err
     return ui_field_text(&st.item[i], label, max, err) == RK_OK;
 }
 
+/* The form adding an item to each list: its title and its choice's label. */
+static const struct {
+    rk_field_type type;
+    const char *title, *choice;
+} item_kinds[] = {
+    { RK_FT_PHONES, N_("Add a phone number"), N_("Type") },
+    { RK_FT_EMAILS, N_("Add an e-mail address"), N_("Type") },
+    { RK_FT_HOUSEHOLD, N_("Add a household member"), N_("Relation") },
+    { RK_FT_EVENTS, N_("Add an event"), N_("Kind") },
+    { RK_FT_SOURCES, N_("Add a data source"), N_("Source") },
+};
+
+static size_t item_kind(rk_field f)
+{
+    size_t k = 0;
+    while (k + 1 < RK_ARRAY_LEN(item_kinds) && item_kinds[k].type != rk_fields[f].type)
+        k++;
+    return k;
+}
+
 static void open_item_form(ui *u)
 {
     rk_err err;
     rk_field f = (rk_field)st.focus;
-    if (st.focus < 0 || !rk_field_is_list(f) || rk_fields[f].type == RK_FT_HOUSEHOLD) {
-        ui_msg_info(u, "%s", _("Move to a list (phone numbers, e-mail addresses, events, sources) to add an item."));
+    if (st.focus < 0 || !rk_field_is_list(f)) {
+        ui_msg_info(u, "%s", _("Move to a list (phone numbers, e-mail addresses, household, events, sources) to add an item."));
         return;
     }
     if (!st.cf[f].editable) {
@@ -1458,6 +1476,12 @@ static void open_item_form(ui *u)
         st.item_text_at = (int)n;
         ok = ok && item_text_field(n++, N_("Note"), sizeof st.edit->sources[0].note - 1, &err);
         break;
+    case RK_FT_HOUSEHOLD:
+        st.item_choices = &rk_choices_relation;
+        st.item_choice_at = (int)n++;
+        st.item_text_at = (int)n;
+        ok = item_text_field(n++, N_("Client no. or ID code"), 32, &err);
+        break;
     default:
         return;
     }
@@ -1466,17 +1490,16 @@ static void open_item_form(ui *u)
         ui_msg_error(u, "%s", err.msg);
         return;
     }
-    static const char *const choice_labels[] = { N_("Type"), N_("Type"), N_("Kind"), N_("Source") };
-    int which = rk_fields[f].type == RK_FT_PHONES ? 0 : rk_fields[f].type == RK_FT_EMAILS ? 1
-              : rk_fields[f].type == RK_FT_EVENTS ? 2 : 3;
-    ui_field_choice(&st.item[st.item_choice_at], choice_labels[which],
+    ui_field_choice(&st.item[st.item_choice_at], item_kinds[item_kind(f)].choice,
                     (int)st.item_choices->count, item_choice_label, NULL, 0);
     if (st.item_date_at >= 0)
         ui_le_set_utf8(&st.item[st.item_date_at].le, today);
     st.item_form.fields = st.item;
     st.item_form.n = n;
-    /* The type of a number rarely changes; what happened, or where from, does. */
-    st.item_form.focus = (size_t)(which < 2 ? st.item_text_at : st.item_choice_at);
+    /* The type of a number rarely changes; the relation, what happened, or
+     * where from, does. */
+    bool text_first = rk_fields[f].type == RK_FT_PHONES || rk_fields[f].type == RK_FT_EMAILS;
+    st.item_form.focus = (size_t)(text_first ? st.item_text_at : st.item_choice_at);
     ui_push(u, &item_screen);
 }
 
@@ -1499,6 +1522,7 @@ static void item_save(ui *u)
     case RK_FT_EMAILS: rc = rk_client_add_email(st.edit, choice, text, &err); break;
     case RK_FT_EVENTS: rc = rk_client_add_event(st.edit, date, choice, text, &err); break;
     case RK_FT_SOURCES: rc = rk_client_add_source(st.edit, choice, date, text, &err); break;
+    case RK_FT_HOUSEHOLD: rc = rk_clients_add_household(u->session, st.edit, choice, text, &err); break;
     default: return;
     }
     if (rc != RK_OK) {
@@ -1536,18 +1560,12 @@ static void item_leave(ui *u)
 
 static void item_draw(ui *u, const ui_rect *r)
 {
-    static const char *const titles[] = {
-        N_("Add a phone number"), N_("Add an e-mail address"), N_("Add an event"),
-        N_("Add a data source"),
-    };
-    rk_field_type t = rk_fields[st.item_list].type;
-    int which = t == RK_FT_PHONES ? 0 : t == RK_FT_EMAILS ? 1 : t == RK_FT_EVENTS ? 2 : 3;
     int w = r->w - 6 < 72 ? r->w - 6 : 72;
     int h = (int)st.item_form.n * 2 + 2;
     ui_rect box = { r->y + (r->h - h) / 2, r->x + (r->w - w) / 2, h, w };
     for (int y = box.y; y < box.y + box.h; y++)
         ui_fill(y, box.x, box.w, UI_ST_NORMAL);
-    ui_box(&box, _(titles[which]), UI_ST_BORDER);
+    ui_box(&box, _(item_kinds[item_kind(st.item_list)].title), UI_ST_BORDER);
     ui_rect in = { box.y, box.x + 1, box.h - 1, box.w - 2 };
     ui_form_draw(&st.item_form, u, &in);
 }

@@ -416,6 +416,52 @@ START_TEST(duplicate_hetu_opens_existing)
 }
 END_TEST
 
+/* Household links name the other client by customer number or
+ * henkilötunnus; wrong ones are refused with the reason, and a saved link
+ * comes back with the relation and the other's name and number. */
+START_TEST(household_links)
+{
+    rk_session *dpo = fix_login("dpo"), *s = fix_login("reception");
+    int64_t a = add_full_client(dpo, "131052-308T");
+    int64_t b = add_full_client(dpo, "010190-901R");
+    rk_err err;
+    rk_client *o, *e;
+    ck_assert_int_eq(rk_clients_get(s, a, &o, &err), RK_OK);
+    e = rk_client_clone(o);
+    ck_assert_int_eq(rk_clients_add_household(s, e, "child", "100099", &err), RK_ENOTFOUND);
+    ck_assert_ptr_nonnull(strstr(err.msg, "100099"));
+    ck_assert_int_eq(rk_clients_add_household(s, e, "child", "", &err), RK_EUSAGE);
+    ck_assert_int_ne(rk_clients_add_household(s, e, "child", "100001", &err), RK_OK);
+    ck_assert_ptr_nonnull(strstr(err.msg, "another client"));
+    ck_assert_int_ne(rk_clients_add_household(s, e, "cousin", "100002", &err), RK_OK);
+    ck_assert_int_eq(e->nhousehold, 0);
+    /* By henkilötunnus, with spaces around it. */
+    ck_assert_msg(rk_clients_add_household(s, e, "spouse", " 010190-901R ", &err) == RK_OK, "%s", err.msg);
+    ck_assert_int_ne(rk_clients_add_household(s, e, "child", "100002", &err), RK_OK);
+    ck_assert_ptr_nonnull(strstr(err.msg, "already linked"));
+    ck_assert_int_eq(e->nhousehold, 1);
+    ck_assert_str_eq(e->household[0].other_name, "Mäkinen, Anna Maria (100002)");
+    rk_conflict cf;
+    ck_assert_msg(rk_clients_save(s, o, e, &cf, &err) == RK_OK, "%s", err.msg);
+    rk_client *now;
+    ck_assert_int_eq(rk_clients_get(s, a, &now, &err), RK_OK);
+    ck_assert_int_eq(now->nhousehold, 1);
+    ck_assert_int_eq(now->household[0].other_id, b);
+    ck_assert_int_eq(now->household[0].other_no, 100002);
+    ck_assert_str_eq(now->household[0].relation, "spouse");
+    /* Outside the registry the link names the customer number. */
+    char *text = NULL;
+    ck_assert_int_eq(rk_dbc_list_text(now, RK_F_HOUSEHOLD, &text), RK_OK);
+    ck_assert_str_eq(text, "spouse 100002");
+    free(text);
+    rk_client_free(o);
+    rk_client_free(e);
+    rk_client_free(now);
+    rk_session_logout(s);
+    rk_session_logout(dpo);
+}
+END_TEST
+
 START_TEST(invalid_values_refused_with_field)
 {
     rk_client *c = rk_client_new();
@@ -476,6 +522,7 @@ Suite *test_suite(void)
     tcase_add_test(t, reads_are_audited_without_values);
     tcase_add_test(t, duplicate_hetu_opens_existing);
     tcase_add_test(t, invalid_values_refused_with_field);
+    tcase_add_test(t, household_links);
     suite_add_tcase(s, t);
     return s;
 }
