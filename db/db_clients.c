@@ -450,6 +450,21 @@ int rk_dbc_count(rk_db *db, int64_t *n, rk_err *err)
     return rc == SQLITE_ROW ? RK_OK : sql_fail(db, err, _("counting clients"));
 }
 
+int rk_dbc_household_link(rk_db *db, int64_t client_id, int64_t other_id, const char *relation,
+                          rk_err *err)
+{
+    sqlite3_stmt *st;
+    if (prepare_hot(db, "INSERT OR IGNORE INTO client_household(client_id, other_id, relation) VALUES (?,?,?)",
+                    &st, err))
+        return err->code;
+    sqlite3_bind_int64(st, 1, client_id);
+    sqlite3_bind_int64(st, 2, other_id);
+    sqlite3_bind_text(st, 3, relation, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? RK_OK : sql_fail(db, err, _("linking household members"));
+}
+
 int rk_dbc_display_name(rk_db *db, int64_t id, char *out, size_t n, int64_t *customer_no,
                         rk_err *err)
 {

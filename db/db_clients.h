@@ -26,6 +26,9 @@ int rk_dbc_by_customer_no(rk_db *db, int64_t no, int64_t *id, rk_err *err);     
 int rk_dbc_same_name_birth(rk_db *db, const char *first, const char *last, const char *birth,
                            int64_t exclude_id, int64_t *ids, size_t max, size_t *n, rk_err *err);
 int rk_dbc_count(rk_db *db, int64_t *n, rk_err *err);
+/* One household link (an import's; the card saves its list whole). */
+int rk_dbc_household_link(rk_db *db, int64_t client_id, int64_t other_id, const char *relation,
+                          rk_err *err);
 /* "Last, First (123456)" for household links and lists, and the customer
  * number alone (customer_no may be NULL). */
 int rk_dbc_display_name(rk_db *db, int64_t id, char *out, size_t n, int64_t *customer_no,

@@ -160,6 +160,12 @@ static int cmd_import(cli_ctx *c)
     printf(_("%s: read %zu, imported %zu, updated %zu, skipped %zu (already in the registry), rejected %zu, %.2f s.\n"),
            o.dry_run ? _("Dry run") : _("Import"), r.read, r.imported, r.updated, r.skipped, r.rejected,
            r.seconds);
+    if ((r.links || r.links_left_out) && o.dry_run)
+        printf(_("Household links: %zu would be made, %zu left out (listed above).\n"), r.links,
+               r.links_left_out);
+    else if (r.links || r.links_left_out)
+        printf(_("Household links: %zu made, %zu left out (listed above).\n"), r.links,
+               r.links_left_out);
     if (o.dry_run && rc == RK_OK)
         printf(_("Nothing was written (--dry-run).\n"));
     rk_import_result_free(&r);

@@ -148,6 +148,21 @@ typedef struct importer {
     struct pending_update { int64_t id; rk_client *row; size_t line; } *updates;
     size_t nupdates, updcap;
     hetu_set seen;
+    /* household links: the file's customer numbers name the rows linked */
+    int no_col, hh_col;         /* column indices, -1 = none */
+    struct numbered_row {
+        size_t line;
+        int64_t no;             /* the row's number in the file, 0 = none */
+        int64_t id;             /* the client it became (or matched), 0 = not yet */
+        bool existing;          /* matched an existing client: a target only */
+    } *rows;
+    size_t nrows, rowcap, row_next;
+    struct pending_link {
+        size_t row;             /* index in rows */
+        char relation[RK_LIST_TYPE_SIZE];
+        int64_t to_no;
+    } *links;
+    size_t nlinks, linkcap;
 } importer;
 
 static size_t hetu_hash(const char *s)
@@ -209,7 +224,8 @@ static int oom(importer *im)
 
 /* ---- rejects ---------------------------------------------------------------------- */
 
-static void write_reject_row(importer *im, const rk_import_reject *rj)
+/* The row's cells follow while it is the one being read. */
+static void write_reject_row(importer *im, const rk_import_reject *rj, bool with_cells)
 {
     FILE *f = im->o->reject_out;
     if (!f)
@@ -219,18 +235,18 @@ static void write_reject_row(importer *im, const rk_import_reject *rj)
     rk_csv_cell_delim(f, line, true, im->r->delimiter);
     rk_csv_cell_delim(f, rj->column, false, im->r->delimiter);
     rk_csv_cell_delim(f, rj->reason, false, im->r->delimiter);
-    for (size_t i = 0; i < im->ncells; i++)
+    for (size_t i = 0; with_cells && i < im->ncells; i++)
         rk_csv_cell_delim(f, cell(im, i), false, im->r->delimiter);
     fputs("\r\n", f);
 }
 
-static void reject(importer *im, size_t line, const char *column, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static void problem(importer *im, bool with_cells, size_t line, const char *column,
+                    const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
-static void reject(importer *im, size_t line, const char *column, const char *fmt, ...)
+static void problem(importer *im, bool with_cells, size_t line, const char *column,
+                    const char *fmt, va_list ap)
 {
     rk_import_result *r = im->r;
-    r->rejected++;
     rk_import_reject one, *rj = &one;
     if (r->nrejects < RK_IMPORT_REJECTS_KEPT) {
         rk_import_reject *a = realloc(r->rejects, (r->nrejects + 1) * sizeof *a);
@@ -243,11 +259,35 @@ static void reject(importer *im, size_t line, const char *column, const char *fm
     }
     rj->line = line;
     snprintf(rj->column, sizeof rj->column, "%s", column ? column : "");
+    vsnprintf(rj->reason, sizeof rj->reason, fmt, ap);
+    write_reject_row(im, rj, with_cells);
+}
+
+static void reject(importer *im, size_t line, const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* A bad row: listed with its line, column and reason; not imported. */
+static void reject(importer *im, size_t line, const char *column, const char *fmt, ...)
+{
+    im->r->rejected++;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(rj->reason, sizeof rj->reason, fmt, ap);
+    problem(im, true, line, column, fmt, ap);
     va_end(ap);
-    write_reject_row(im, rj);
+}
+
+static void left_out(importer *im, size_t line, const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* With --skip-invalid, a link that names no row: the client is in, the
+ * link is not, and the reject list says so. */
+static void left_out(importer *im, size_t line, const char *column, const char *fmt, ...)
+{
+    im->r->links_left_out++;
+    va_list ap;
+    va_start(ap, fmt);
+    problem(im, false, line, column, fmt, ap);
+    va_end(ap);
 }
 
 /* ---- header ------------------------------------------------------------------------ */
@@ -390,10 +430,13 @@ static void take_header(importer *im)
             ignore_column(im, i, _("the column has no header"));
         else if (c->field < 0)
             ignore_column(im, i, _("no field of the register has this name (map it with --map FILE)"));
-        else if (c->field == RK_F_CUSTOMER_NO)
-            ignore_column(im, i, _("the registry assigns customer numbers"));
-        else if (c->field == RK_F_HOUSEHOLD)
-            ignore_column(im, i, _("household links name clients of the other register"));
+        else if (c->field == RK_F_CUSTOMER_NO) {
+            im->no_col = (int)i;
+            ignore_column(im, i, _("the registry assigns customer numbers (the file's numbers only link household members)"));
+        } else if (c->field == RK_F_HOUSEHOLD && im->pol.level[c->field] == RK_LEVEL_WRITE) {
+            im->hh_col = (int)i;     /* read by take_row, linked at the end */
+            c->field = -1;
+        }
         /* As the card: a masked field may be filled on a new client. */
         else if (im->pol.level[c->field] != RK_LEVEL_WRITE && im->pol.level[c->field] != RK_LEVEL_MASKED)
             im->fatal = rk_err_set(im->err, RK_EDENIED,
@@ -410,6 +453,12 @@ static void take_header(importer *im)
     free(map);
     if (im->fatal)
         return;
+    if (im->hh_col >= 0 && im->no_col < 0) {
+        ignore_column(im, (size_t)im->hh_col,
+                      _("household links name other rows by customer number, and the file has no customer number column"));
+        im->col[im->hh_col].field = -1;
+        im->hh_col = -1;
+    }
     static const rk_field required[] = { RK_F_FIRST_NAMES, RK_F_LAST_NAME };
     for (size_t k = 0; k < RK_ARRAY_LEN(required); k++) {
         bool found = false;
@@ -591,6 +640,141 @@ static int update_existing(importer *im, int64_t id, const rk_client *row, rk_er
     return rc;
 }
 
+/* ---- household links ------------------------------------------------------------ */
+
+#define ROW_LINKS_MAX 16
+
+/* "spouse 100002; child 100005": a relation of rk_choices_relation and the
+ * other row's customer number in the file. False with the row rejected. */
+static bool parse_links(importer *im, size_t line, const char *text, struct pending_link *out,
+                        size_t *n)
+{
+    const char *column = im->col[im->hh_col].header;
+    *n = 0;
+    char buf[RK_CLIENT_TEXT_MAX + 1], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", text);
+    for (char *item = strtok_r(buf, ";\n", &save); item; item = strtok_r(NULL, ";\n", &save)) {
+        char rel[64], no[32], extra[2];
+        int got = sscanf(item, " %63s %31s %1s", rel, no, extra);
+        if (got <= 0)
+            continue;
+        char *end = NULL;
+        long long v = got == 2 ? strtoll(no, &end, 10) : 0;
+        const char *relation = type_in(&rk_choices_relation, rel);
+        if (got != 2 || !relation || !end || *end || v <= 0) {
+            reject(im, line, column,
+                   _("\"%s\" is not RELATION NUMBER (spouse, child, parent, guardian or other, and a customer number of the file)"),
+                   item + strspn(item, " "));
+            return false;
+        }
+        if (*n == ROW_LINKS_MAX) {
+            reject(im, line, column, _("more than %d household links on one row"), ROW_LINKS_MAX);
+            return false;
+        }
+        out[*n].to_no = v;
+        snprintf(out[*n].relation, sizeof out[*n].relation, "%s", relation);
+        (*n)++;
+    }
+    return true;
+}
+
+/* Notes a row (and the links it names) for linking at the end. */
+static bool note_row(importer *im, size_t line, int64_t existing_id, const struct pending_link *links,
+                     size_t n)
+{
+    const char *v = cell(im, (size_t)im->no_col);
+    char *end = NULL;
+    long long no = strtoll(v, &end, 10);
+    if (im->nrows == im->rowcap || im->nlinks + n > im->linkcap) {
+        size_t rc = im->rowcap ? im->rowcap * 2 : 256, lc = im->linkcap ? im->linkcap * 2 : 256;
+        while (lc < im->nlinks + n)
+            lc *= 2;
+        struct numbered_row *r = realloc(im->rows, rc * sizeof *r);
+        if (r) {
+            im->rows = r;
+            im->rowcap = rc;
+        }
+        struct pending_link *l = realloc(im->links, lc * sizeof *l);
+        if (l) {
+            im->links = l;
+            im->linkcap = lc;
+        }
+        if (!r || !l)
+            return oom(im), false;
+    }
+    im->rows[im->nrows] = (struct numbered_row){
+        .line = line, .no = *v && !*end && no > 0 ? no : 0, .id = existing_id,
+        .existing = existing_id != 0,
+    };
+    for (size_t i = 0; !existing_id && i < n; i++) {
+        im->links[im->nlinks] = links[i];
+        im->links[im->nlinks++].row = im->nrows;
+    }
+    im->nrows++;
+    return true;
+}
+
+/* The stream has added the row of `line` as client id. */
+static void note_added(importer *im, size_t line, int64_t id)
+{
+    while (im->row_next < im->nrows && im->rows[im->row_next].line < line)
+        im->row_next++;
+    if (im->row_next < im->nrows && im->rows[im->row_next].line == line)
+        im->rows[im->row_next].id = id;
+}
+
+struct no_id { int64_t no, id; };
+
+static int cmp_no(const void *a, const void *b)
+{
+    const struct no_id *x = a, *y = b;
+    return (x->no > y->no) - (x->no < y->no);
+}
+
+/* Every link the imported rows named, now that each row has its client. */
+static void link_all(importer *im)
+{
+    struct no_id *map = malloc((im->nrows ? im->nrows : 1) * sizeof *map);
+    if (!map) {
+        oom(im);
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < im->nrows; i++)
+        if (im->rows[i].no > 0 && im->rows[i].id != 0)   /* < 0: a dry run's stand-in */
+            map[n++] = (struct no_id){ im->rows[i].no, im->rows[i].id };
+    qsort(map, n, sizeof *map, cmp_no);
+    const char *column = im->col[im->hh_col].header;
+    bool skip = im->o->skip_invalid;
+    rk_err e;
+    for (size_t i = 0; i < im->nlinks && !im->fatal; i++) {
+        const struct pending_link *l = &im->links[i];
+        const struct numbered_row *from = &im->rows[l->row];
+        if (!from->id)
+            continue;               /* its row was not added */
+
+        struct no_id key = { l->to_no, 0 }, *to = bsearch(&key, map, n, sizeof *map, cmp_no);
+        long long no = (long long)l->to_no;
+        if (!to && skip)
+            left_out(im, from->line, column, _("customer number %lld is on no imported row of the file; the client was imported without this link"), no);
+        else if (!to)
+            reject(im, from->line, column, _("customer number %lld is on no imported row of the file"), no);
+        else if (((to > map && to[-1].no == l->to_no) || (to + 1 < map + n && to[1].no == l->to_no)) && skip)
+            left_out(im, from->line, column, _("customer number %lld is on more than one row of the file; the client was imported without this link"), no);
+        else if ((to > map && to[-1].no == l->to_no) || (to + 1 < map + n && to[1].no == l->to_no))
+            reject(im, from->line, column, _("customer number %lld is on more than one row of the file"), no);
+        else if (to->id == from->id)
+            reject(im, from->line, column, _("the row links to itself (customer number %lld)"), no);
+        else if (im->o->dry_run)
+            im->r->links++;         /* would be linked */
+        else if (rk_dbc_household_link(im->s->db, from->id, to->id, l->relation, &e))
+            im->fatal = rk_err_set(im->err, e.code, "%s", e.msg);
+        else
+            im->r->links++;
+    }
+    free(map);
+}
+
 static void take_row(importer *im)
 {
     rk_import_result *r = im->r;
@@ -647,6 +831,22 @@ static void take_row(importer *im)
         rk_client_free(c);
         return;
     }
+    struct pending_link links[ROW_LINKS_MAX];
+    size_t nlinks = 0;
+    if (im->hh_col >= 0) {
+        if (!parse_links(im, line, cell(im, (size_t)im->hh_col), links, &nlinks)) {
+            rk_client_free(c);
+            return;
+        }
+        long long own = strtoll(cell(im, (size_t)im->no_col), NULL, 10);
+        for (size_t i = 0; i < nlinks; i++)
+            if (links[i].to_no == own) {
+                reject(im, line, im->col[im->hh_col].header,
+                       _("the row links to itself (customer number %lld)"), own);
+                rk_client_free(c);
+                return;
+            }
+    }
     const char *hetu = c->value[RK_F_HETU];
     if (hetu[0]) {
         long long before = hetu_seen(&im->seen, hetu, line);
@@ -663,6 +863,10 @@ static void take_row(importer *im)
         }
         int64_t id = 0;
         int rc = im->check_existing ? rk_dbc_by_hetu(im->s->db, hetu, &id, &e) : RK_ENOTFOUND;
+        if (rc == RK_OK && im->hh_col >= 0 && !note_row(im, line, id, NULL, 0)) {
+            rk_client_free(c);   /* out of memory */
+            return;
+        }
         if (rc == RK_OK) {
             if (im->o->on_duplicate == RK_IMPORT_DUP_SKIP) {
                 r->skipped++;
@@ -692,7 +896,7 @@ static void take_row(importer *im)
             return;
         }
     }
-    if (enqueue(im, c, line))
+    if ((im->hh_col >= 0 && !note_row(im, line, 0, links, nlinks)) || enqueue(im, c, line))
         rk_client_free(c);
 }
 
@@ -864,6 +1068,8 @@ static void pump(importer *im)
 static int next_client(void *ctx, rk_client **out, rk_err *err)
 {
     importer *im = ctx;
+    if (im->current && im->hh_col >= 0)
+        note_added(im, im->current_line, im->current->id);   /* the stream added it */
     rk_client_free(im->current);
     im->current = NULL;
     *out = NULL;
@@ -893,6 +1099,8 @@ static void check_rest(importer *im)
         rk_client *c = dequeue(im, &line);
         if (c) {
             im->r->imported++;   /* would be: the caller zeroes it when refused */
+            if (im->hh_col >= 0 && im->o->dry_run)
+                note_added(im, line, -(int64_t)line);   /* would be added: a stand-in id */
             rk_client_free(c);
         } else {
             pump(im);
@@ -920,6 +1128,8 @@ static void add_all(importer *im)
     } else if (!im->fatal) {
         im->fatal = rk_err_set(im->err, rc, _("Line %zu: %s Nothing was imported."), at, e.msg);
     }
+    if (rc == RK_OK && im->hh_col >= 0)
+        link_all(im);
     for (size_t i = 0; i < im->nupdates; i++) {
         struct pending_update *u = &im->updates[i];
         if (!im->fatal && (im->r->rejected == 0 || im->o->skip_invalid)) {
@@ -939,8 +1149,8 @@ static void audit_import(importer *im, const char *path, bool in_tx, const char 
     file_note(path, name, sizeof name, true);
     rk_import_result *r = im->r;
     snprintf(details, sizeof details,
-             "file=%s result=%s read=%zu imported=%zu updated=%zu skipped=%zu rejected=%zu encoding=%s",
-             name, outcome, r->read, r->imported, r->updated, r->skipped, r->rejected,
+             "file=%s result=%s read=%zu imported=%zu updated=%zu skipped=%zu rejected=%zu links=%zu encoding=%s",
+             name, outcome, r->read, r->imported, r->updated, r->skipped, r->rejected, r->links,
              rk_encoding_label(r->encoding));
     rk_err e;
     if (in_tx) {
@@ -987,7 +1197,8 @@ int rk_import_file(rk_session *s, const char *path, const rk_import_opts *o,
     r->delimiter_detected = !o->delimiter;
 
     importer im = { .s = s, .pol = pol, .o = o, .r = r, .err = err, .text = text.text,
-                    .pos = text.text, .end = text.text + text.len, .need_start = true };
+                    .pos = text.text, .end = text.text + text.len, .need_start = true,
+                    .no_col = -1, .hh_col = -1 };
     file_note(path, im.file_note, sizeof im.file_note, false);
     char now[32];
     rk_now_iso(now);
@@ -1010,6 +1221,8 @@ int rk_import_file(rk_session *s, const char *path, const rk_import_opts *o,
         pump(&im);
     if (!im.fatal && o->dry_run) {
         check_rest(&im);
+        if (!im.fatal && im.hh_col >= 0)
+            link_all(&im);
     } else if (!im.fatal) {
         if (rk_db_begin_outer(s->db, err))
             im.fatal = err->code;
@@ -1037,9 +1250,8 @@ int rk_import_file(rk_session *s, const char *path, const rk_import_opts *o,
     if (im.fatal) {
         if (im.in_tx)
             rk_db_rollback_outer(s->db);
-        if (!o->dry_run) {
-            r->imported = r->updated = 0;
-        }
+        if (!o->dry_run)
+            r->imported = r->updated = r->links = 0;
         if (strcmp(outcome, "refused") != 0)
             outcome = "failed";
     }
@@ -1053,6 +1265,8 @@ int rk_import_file(rk_session *s, const char *path, const rk_import_opts *o,
     free(im.queue);
     free(im.queue_line);
     free(im.updates);
+    free(im.rows);
+    free(im.links);
     if (parser_open)
         csv_free(&im.parser);
     free(im.cells);

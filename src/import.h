@@ -126,6 +126,8 @@ typedef struct rk_import_result {
     char   delimiter;
     bool   delimiter_detected;
     size_t read, imported, updated, skipped, rejected;
+    size_t links;                /* household links made between imported rows */
+    size_t links_left_out;       /* with skip_invalid: links to no row of the file */
     double seconds;
     bool   committed;            /* something was written */
     rk_import_column *ignored;   /* columns not imported, with the reason */

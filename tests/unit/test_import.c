@@ -506,6 +506,19 @@ START_TEST(export_reimports_to_the_same_records)
     rk_err err;
     ck_assert_msg(import_text("orig.csv", text, NULL, &r, &err) == RK_OK, "%s", err.msg);
     rk_import_result_free(&r);
+    /* Household links both ways, named by customer number in the export. */
+    rk_client *orig = by_hetu("131052-308T"), *ed = rk_client_clone(orig);
+    rk_conflict cf;
+    ck_assert_int_eq(rk_clients_add_household(dpo, ed, "spouse", "010190-901R", &err), RK_OK);
+    ck_assert_msg(rk_clients_save(dpo, orig, ed, &cf, &err) == RK_OK, "%s", err.msg);
+    rk_client_free(orig);
+    rk_client_free(ed);
+    orig = by_hetu("010190-901R");
+    ed = rk_client_clone(orig);
+    ck_assert_int_eq(rk_clients_add_household(dpo, ed, "guardian", "131052-308T", &err), RK_OK);
+    ck_assert_msg(rk_clients_save(dpo, orig, ed, &cf, &err) == RK_OK, "%s", err.msg);
+    rk_client_free(orig);
+    rk_client_free(ed);
     json_t *a1 = card_json("131052-308T"), *a2 = card_json("010190-901R");
 
     size_t len;
@@ -519,6 +532,8 @@ START_TEST(export_reimports_to_the_same_records)
     ck_assert_ptr_nonnull(strstr(utf, "\"'-tennis\""));
     ck_assert_ptr_nonnull(strstr(utf, "mobile +358401234567"));
     ck_assert_ptr_nonnull(strstr(utf, "Mäkinen"));
+    ck_assert_ptr_nonnull(strstr(utf, "spouse 100002"));
+    ck_assert_ptr_nonnull(strstr(utf, "guardian 100001"));
     rk_decoded_free(&d);
 
     /* Into a fresh registry: the same cards. */
@@ -532,8 +547,9 @@ START_TEST(export_reimports_to_the_same_records)
     ck_assert_msg(rk_import_file(dpo, path, &o, &r, &err) == RK_OK, "%s", err.msg);
     ck_assert_int_eq(r.encoding, RK_ENC_CP1252);
     ck_assert_uint_eq(r.imported, 2);
-    /* customer_no and household are reported, not silently dropped */
-    ck_assert_uint_eq(r.nignored, 2);
+    ck_assert_uint_eq(r.links, 2);
+    /* customer_no is reported, not silently dropped; its numbers linked the rows */
+    ck_assert_uint_eq(r.nignored, 1);
     rk_import_result_free(&r);
     json_t *b1 = card_json("131052-308T"), *b2 = card_json("010190-901R");
     char *sa = json_dumps(a1, JSON_SORT_KEYS), *sb = json_dumps(b1, JSON_SORT_KEYS);
@@ -549,6 +565,74 @@ START_TEST(export_reimports_to_the_same_records)
     json_decref(a2);
     json_decref(b1);
     json_decref(b2);
+}
+END_TEST
+
+/* Household links in a file name other rows by the file's customer
+ * numbers: a link to a number on no row refuses the import (all or
+ * nothing), or leaves the link out and says so (--skip-invalid); a bad item
+ * rejects its row; without a customer number column the links are reported
+ * as not imported. */
+START_TEST(household_links_by_file_numbers)
+{
+    const char *head = "Customer number;First names;Last name;Personal identity code;Household members\n";
+    char text[1024];
+    snprintf(text, sizeof text, "%s"
+             "7;Anna;Mäkinen;131052-308T;spouse 8\n"
+             "8;Pekka;Mäkinen;010190-901R;\n"
+             "9;Liisa;Mäkinen;020285-902X;\"child 99; parent 7\"\n", head);
+    rk_import_result r;
+    rk_err err;
+    ck_assert_int_eq(import_text("links1.csv", text, NULL, &r, &err), RK_EFAIL);
+    ck_assert_uint_eq(r.rejected, 1);
+    ck_assert_uint_eq(r.rejects[0].line, 4);
+    ck_assert_str_eq(r.rejects[0].column, "Household members");
+    ck_assert_ptr_nonnull(strstr(r.rejects[0].reason, "customer number 99 is on no imported row"));
+    ck_assert_int_eq(client_count(), 0);
+    rk_import_result_free(&r);
+
+    /* A dry run says the same without writing. */
+    rk_import_opts dry = { .encoding = -1, .dry_run = true };
+    ck_assert_int_eq(import_text("links1.csv", text, &dry, &r, &err), RK_EFAIL);
+    ck_assert_uint_eq(r.rejected, 1);
+    ck_assert_uint_eq(r.links, 2);
+    rk_import_result_free(&r);
+
+    rk_import_opts skip = { .encoding = -1, .skip_invalid = true };
+    ck_assert_msg(import_text("links1.csv", text, &skip, &r, &err) == RK_OK, "%s", err.msg);
+    ck_assert_uint_eq(r.imported, 3);
+    ck_assert_uint_eq(r.rejected, 0);
+    ck_assert_uint_eq(r.links, 2);
+    ck_assert_uint_eq(r.links_left_out, 1);
+    ck_assert_ptr_nonnull(strstr(r.rejects[0].reason, "imported without this link"));
+    rk_import_result_free(&r);
+    rk_client *anna = by_hetu("131052-308T"), *liisa = by_hetu("020285-902X");
+    ck_assert_int_eq(anna->nhousehold, 1);
+    ck_assert_str_eq(anna->household[0].relation, "spouse");
+    ck_assert_str_eq(anna->household[0].other_name, "Mäkinen, Pekka (100002)");
+    ck_assert_int_eq(liisa->nhousehold, 1);
+    ck_assert_str_eq(liisa->household[0].relation, "parent");
+    ck_assert_int_eq(liisa->household[0].other_id, anna->id);
+    rk_client_free(anna);
+    rk_client_free(liisa);
+
+    /* A bad item rejects its row, naming it. */
+    snprintf(text, sizeof text, "%s7;Anna;Virta;;cousin 8\n", head);
+    ck_assert_int_eq(import_text("links2.csv", text, NULL, &r, &err), RK_EFAIL);
+    ck_assert_ptr_nonnull(strstr(r.rejects[0].reason, "\"cousin 8\" is not RELATION NUMBER"));
+    rk_import_result_free(&r);
+    snprintf(text, sizeof text, "%s7;Anna;Virta;;spouse 7\n", head);
+    ck_assert_int_eq(import_text("links3.csv", text, NULL, &r, &err), RK_EFAIL);
+    ck_assert_ptr_nonnull(strstr(r.rejects[0].reason, "links to itself"));
+    rk_import_result_free(&r);
+
+    /* No customer number column: the links cannot be read, and it says so. */
+    ck_assert_msg(import_text("links4.csv", "Etunimi;Sukunimi;Household members\nEero;Virta;spouse 8\n",
+                              NULL, &r, &err) == RK_OK, "%s", err.msg);
+    ck_assert_uint_eq(r.imported, 1);
+    ck_assert_uint_eq(r.nignored, 1);
+    ck_assert_ptr_nonnull(strstr(r.ignored[0].why, "no customer number column"));
+    rk_import_result_free(&r);
 }
 END_TEST
 
@@ -711,6 +795,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, headers_unknown_and_mapped);
     tcase_add_test(tc, formula_cells_round_trip);
     tcase_add_test(tc, export_reimports_to_the_same_records);
+    tcase_add_test(tc, household_links_by_file_numbers);
     tcase_add_test(tc, export_only_what_the_role_reads_and_recorded);
     tcase_add_test(tc, outer_transaction_holds_the_batches);
     tcase_add_test(tc, headers_in_every_language);
