@@ -138,18 +138,43 @@ struct demo_source {
     bool progress;
 };
 
+/* Every sixth demo client shares the previous one's household: the same
+ * last name and address, and a link to that client (added just before, so
+ * its id is known; birth dates are yyyy-mm-dd, so atoi gives the year). */
+#define DEMO_HOUSEHOLD_EVERY 6
+
+static int demo_join_household(rk_client *c, const rk_client *prev, rk_err *err)
+{
+    static const rk_field shared[] = { RK_F_LAST_NAME, RK_F_STREET, RK_F_POSTCODE,
+                                       RK_F_POST_OFFICE };
+    for (size_t i = 0; i < RK_ARRAY_LEN(shared); i++)
+        if (prev->value[shared[i]][0] && rk_client_set(c, shared[i], prev->value[shared[i]], err))
+            return err->code;
+    /* The link says what the other is to this client, from the ages: a
+     * generation older is a parent, younger a child; two adults are
+     * spouses; anyone else (siblings, say) is other. */
+    int born = atoi(c->value[RK_F_BIRTH_DATE]), prev_born = atoi(prev->value[RK_F_BIRTH_DATE]);
+    const char *relation = born - prev_born >= 18   ? "parent"
+                         : prev_born - born >= 18   ? "child"
+                         : born <= 2005 && prev_born <= 2005 ? "spouse" : "other";
+    return rk_client_add_household(c, prev->id, relation, err);
+}
+
 static int demo_next(void *ctx, rk_client **out, rk_err *err)
 {
     struct demo_source *d = ctx;
-    rk_client_free(d->cur);
+    rk_client *prev = d->cur;   /* added by the stream by now */
     d->cur = NULL;
     *out = NULL;
-    if (d->done == d->n)
-        return RK_OK;
-    if (!(d->cur = rk_client_new()))
-        return rk_err_set(err, RK_EFAIL, _("Out of memory."));
-    int rc = rk_demo_gen_client(d->gen, d->cur, err);
-    if (rc)
+    int rc = RK_OK;
+    if (d->done < d->n && !(d->cur = rk_client_new()))
+        rc = rk_err_set(err, RK_EFAIL, _("Out of memory."));
+    if (rc == RK_OK && d->cur)
+        rc = rk_demo_gen_client(d->gen, d->cur, err);
+    if (rc == RK_OK && d->cur && prev && prev->id > 0 && d->done % DEMO_HOUSEHOLD_EVERY == 5)
+        rc = demo_join_household(d->cur, prev, err);
+    rk_client_free(prev);
+    if (rc || !d->cur)
         return rc;
     if (++d->done % 10000 == 0 && d->progress) {
         fputc('\r', stderr);
