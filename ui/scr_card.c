@@ -1408,16 +1408,27 @@ static bool item_text_field(size_t i, const char *label, size_t max, rk_err *err
     return ui_field_text(&st.item[i], label, max, err) == RK_OK;
 }
 
-/* The form adding an item to each list: its title and its choice's label. */
+/* The form adding an item to each list: its title, its choice (label and
+ * list), its text (label and longest), and where a date goes (-1: none).
+ * Fields come in the order: the date at its place, the choice, the text. */
 static const struct {
     rk_field_type type;
     const char *title, *choice;
+    const rk_choice_list *choices;
+    const char *text;
+    size_t text_max;
+    int date_at;
 } item_kinds[] = {
-    { RK_FT_PHONES, N_("Add a phone number"), N_("Type") },
-    { RK_FT_EMAILS, N_("Add an e-mail address"), N_("Type") },
-    { RK_FT_HOUSEHOLD, N_("Add a household member"), N_("Relation") },
-    { RK_FT_EVENTS, N_("Add an event"), N_("Kind") },
-    { RK_FT_SOURCES, N_("Add a data source"), N_("Source") },
+    { RK_FT_PHONES, N_("Add a phone number"), N_("Type"), &rk_choices_phone_type,
+      N_("Number"), 64, -1 },
+    { RK_FT_EMAILS, N_("Add an e-mail address"), N_("Type"), &rk_choices_email_type,
+      N_("Address"), RK_EMAIL_MAX, -1 },
+    { RK_FT_HOUSEHOLD, N_("Add a household member"), N_("Relation"), &rk_choices_relation,
+      N_("Client no. or ID code"), 32, -1 },
+    { RK_FT_EVENTS, N_("Add an event"), N_("Kind"), &rk_choices_event_kind,
+      N_("Text"), sizeof ((rk_event *)0)->text - 1, 0 },
+    { RK_FT_SOURCES, N_("Add a data source"), N_("Source"), &rk_choices_source,
+      N_("Note"), sizeof ((rk_source *)0)->note - 1, 1 },
 };
 
 static size_t item_kind(rk_field f)
@@ -1445,52 +1456,26 @@ static void open_item_form(ui *u)
     st.item_text_at = st.item_date_at = st.item_choice_at = -1;
     char today[RK_DATE_TEXT];
     rk_format_today(today, sizeof today);
-    size_t n = 0;
+    size_t n = 0, k = item_kind(f), count = item_kinds[k].date_at >= 0 ? 3 : 2;
     bool ok = true;
-    switch (rk_fields[f].type) {
-    case RK_FT_PHONES:
-        st.item_choices = &rk_choices_phone_type;
-        st.item_choice_at = (int)n++;
-        st.item_text_at = (int)n;
-        ok = item_text_field(n++, N_("Number"), 64, &err);
-        break;
-    case RK_FT_EMAILS:
-        st.item_choices = &rk_choices_email_type;
-        st.item_choice_at = (int)n++;
-        st.item_text_at = (int)n;
-        ok = item_text_field(n++, N_("Address"), RK_EMAIL_MAX, &err);
-        break;
-    case RK_FT_EVENTS:
-        st.item_choices = &rk_choices_event_kind;
-        st.item_date_at = (int)n;
-        ok = item_text_field(n++, N_("Date"), 32, &err);
-        st.item_choice_at = (int)n++;
-        st.item_text_at = (int)n;
-        ok = ok && item_text_field(n++, N_("Text"), sizeof st.edit->events[0].text - 1, &err);
-        break;
-    case RK_FT_SOURCES:
-        st.item_choices = &rk_choices_source;
-        st.item_choice_at = (int)n++;
-        st.item_date_at = (int)n;
-        ok = item_text_field(n++, N_("Date"), 32, &err);
-        st.item_text_at = (int)n;
-        ok = ok && item_text_field(n++, N_("Note"), sizeof st.edit->sources[0].note - 1, &err);
-        break;
-    case RK_FT_HOUSEHOLD:
-        st.item_choices = &rk_choices_relation;
-        st.item_choice_at = (int)n++;
-        st.item_text_at = (int)n;
-        ok = item_text_field(n++, N_("Client no. or ID code"), 32, &err);
-        break;
-    default:
-        return;
+    st.item_choices = item_kinds[k].choices;
+    for (size_t at = 0; at < count && ok; at++) {
+        if ((int)at == item_kinds[k].date_at) {
+            st.item_date_at = (int)n;
+            ok = item_text_field(n++, N_("Date"), 32, &err);
+        } else if (st.item_choice_at < 0) {
+            st.item_choice_at = (int)n++;
+        } else {
+            st.item_text_at = (int)n;
+            ok = item_text_field(n++, item_kinds[k].text, item_kinds[k].text_max, &err);
+        }
     }
     if (!ok) {
         item_free();
         ui_msg_error(u, "%s", err.msg);
         return;
     }
-    ui_field_choice(&st.item[st.item_choice_at], item_kinds[item_kind(f)].choice,
+    ui_field_choice(&st.item[st.item_choice_at], item_kinds[k].choice,
                     (int)st.item_choices->count, item_choice_label, NULL, 0);
     if (st.item_date_at >= 0)
         ui_le_set_utf8(&st.item[st.item_date_at].le, today);
