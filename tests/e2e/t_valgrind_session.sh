@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The TUI under valgrind memcheck (RELIABILITY.md): log in, search, open a
-# card, edit a field, save, back, quit -- with no memcheck errors and no
+# card, edit a field, add a household link, look at the requests tab, save,
+# back, quit -- with no memcheck errors and no
 # definitely lost memory (--errors-for-leak-kinds=definite makes those
 # errors, --error-exitcode makes them fail the program). No suppression
 # file: none is needed (ncurses, SQLCipher, libsodium and jansson run clean).
@@ -11,6 +12,8 @@ RPW="reception-password-42"
 make_registry
 add_user reception reception "$RPW"
 "$RK" client add --set first_names=Anna --set last_name=Mäkinen --set hetu=131052-308T \
+    --user reception --password-fd 3 3<<<"$RPW" >/dev/null || fail "client add failed"
+"$RK" client add --set first_names=Pekka --set last_name=Virtanen --set hetu=010190-901R \
     --user reception --password-fd 3 3<<<"$RPW" >/dev/null || fail "client add failed"
 
 VG="valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99"
@@ -27,6 +30,16 @@ keys F8
 expect "Street address:" 30
 type_text "Valgrindinkatu 1"
 expect "* unsaved changes" 30
+keys F8 F8 F8
+expect "Household members:" 30
+keys F3
+expect "Add a household member" 30
+keys Tab
+type_text 100002
+keys F2
+expect "Added to the card" 30
+keys F7 F7 F7 F7 F7     # back past Identity to the last tab
+expect "No requests registered for this client." 30
 keys F2
 expect "version 2, saved by reception" 30
 keys Escape
