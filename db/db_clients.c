@@ -95,20 +95,27 @@ static int load_lists(rk_db *db, rk_client *c, rk_err *err)
     }
     sqlite3_finalize(st);
 
-    if (prepare(db, "SELECT other_id, relation FROM client_household WHERE client_id = ? ORDER BY other_id", &st, err))
-        return err->code;
-    sqlite3_bind_int64(st, 1, c->id);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        rk_household_link h = { .other_id = sqlite3_column_int64(st, 0) };
-        snprintf(h.relation, sizeof h.relation, "%s", col_text(st, 1));
-        rk_dbc_display_name(db, h.other_id, h.other_name, sizeof h.other_name, &h.other_no, &ignore);
-        void *a = realloc(c->household, (c->nhousehold + 1) * sizeof h);
-        if (!a)
-            break;
-        c->household = a;
-        c->household[c->nhousehold++] = h;
+    /* The card's own links, then those other cards hold to this client. */
+    for (int of = 0; of < 2; of++) {
+        if (prepare(db, of ? "SELECT client_id, relation FROM client_household WHERE other_id = ? ORDER BY client_id"
+                           : "SELECT other_id, relation FROM client_household WHERE client_id = ? ORDER BY other_id",
+                    &st, err))
+            return err->code;
+        rk_household_link **list = of ? &c->household_of : &c->household;
+        size_t *n = of ? &c->nhousehold_of : &c->nhousehold;
+        sqlite3_bind_int64(st, 1, c->id);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            rk_household_link h = { .other_id = sqlite3_column_int64(st, 0) };
+            snprintf(h.relation, sizeof h.relation, "%s", col_text(st, 1));
+            rk_dbc_display_name(db, h.other_id, h.other_name, sizeof h.other_name, &h.other_no, &ignore);
+            void *a = realloc(*list, (*n + 1) * sizeof h);
+            if (!a)
+                break;
+            *list = a;
+            (*list)[(*n)++] = h;
+        }
+        sqlite3_finalize(st);
     }
-    sqlite3_finalize(st);
 
     if (prepare(db, "SELECT id, date, kind, text, user FROM client_events WHERE client_id = ? ORDER BY pos", &st, err))
         return err->code;

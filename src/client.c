@@ -46,6 +46,7 @@ void rk_client_free(rk_client *c)
     free(c->phones);
     free(c->emails);
     free(c->household);
+    free(c->household_of);
     free(c->events);
     free(c->sources);
     free(c);
@@ -77,6 +78,7 @@ rk_client *rk_client_clone(const rk_client *c)
     d->phones = dup_array(c->phones, c->nphones, sizeof *c->phones, &ok);
     d->emails = dup_array(c->emails, c->nemails, sizeof *c->emails, &ok);
     d->household = dup_array(c->household, c->nhousehold, sizeof *c->household, &ok);
+    d->household_of = dup_array(c->household_of, c->nhousehold_of, sizeof *c->household_of, &ok);
     d->events = dup_array(c->events, c->nevents, sizeof *c->events, &ok);
     d->sources = dup_array(c->sources, c->nsources, sizeof *c->sources, &ok);
     if (!ok) {

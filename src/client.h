@@ -73,6 +73,9 @@ typedef struct rk_client {
     rk_phone *phones;           size_t nphones;
     rk_email *emails;           size_t nemails;
     rk_household_link *household; size_t nhousehold;
+    /* Links other clients' cards hold to this one (other_id: that client;
+     * relation: what this one is to it). Shown here, changed there. */
+    rk_household_link *household_of; size_t nhousehold_of;
     rk_event *events;           size_t nevents;
     rk_source *sources;         size_t nsources;
 } rk_client;

@@ -70,6 +70,13 @@ static void print_list(FILE *out, const rk_client *c, rk_field f)
             rk_sanitize(a, sizeof a, c->household[i].other_name, 0);
             fprintf(out, "    %s: %s\n", rk_choice_label(&rk_choices_relation, c->household[i].relation), a);
         }
+        for (size_t i = 0; i < c->nhousehold_of; i++) {
+            rk_sanitize(a, sizeof a, c->household_of[i].other_name, 0);
+            fprintf(out, "    ");
+            fprintf(out, _("%s lists this client as: %s"), a,
+                    rk_choice_label(&rk_choices_relation, c->household_of[i].relation));
+            fputc('\n', out);
+        }
         break;
     case RK_FT_EVENTS:
         for (size_t i = 0; i < c->nevents; i++) {

@@ -71,7 +71,12 @@ static void hide_list(rk_client *c, rk_field f)
     switch (rk_fields[f].type) {
     case RK_FT_PHONES: free(c->phones); c->phones = NULL; c->nphones = 0; break;
     case RK_FT_EMAILS: free(c->emails); c->emails = NULL; c->nemails = 0; break;
-    case RK_FT_HOUSEHOLD: free(c->household); c->household = NULL; c->nhousehold = 0; break;
+    case RK_FT_HOUSEHOLD:
+        free(c->household);
+        free(c->household_of);
+        c->household = c->household_of = NULL;
+        c->nhousehold = c->nhousehold_of = 0;
+        break;
     case RK_FT_EVENTS: free(c->events); c->events = NULL; c->nevents = 0; break;
     case RK_FT_SOURCES: free(c->sources); c->sources = NULL; c->nsources = 0; break;
     default: break;

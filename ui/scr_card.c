@@ -107,7 +107,7 @@ static size_t list_count(const rk_client *c, rk_field f)
     switch (rk_fields[f].type) {
     case RK_FT_PHONES: return c->nphones;
     case RK_FT_EMAILS: return c->nemails;
-    case RK_FT_HOUSEHOLD: return c->nhousehold;
+    case RK_FT_HOUSEHOLD: return c->nhousehold + c->nhousehold_of;   /* own ones first */
     case RK_FT_EVENTS: return c->nevents;
     case RK_FT_SOURCES: return c->nsources;
     default: return 0;
@@ -129,9 +129,14 @@ static void item_text(const rk_client *c, rk_field f, size_t i, char *out, size_
                  rk_choice_label(&rk_choices_email_type, c->emails[i].type));
         break;
     case RK_FT_HOUSEHOLD:
-        snprintf(tmp, sizeof tmp, "%s: %s",
-                 rk_choice_label(&rk_choices_relation, c->household[i].relation),
-                 c->household[i].other_name);
+        if (i < c->nhousehold)
+            snprintf(tmp, sizeof tmp, "%s: %s",
+                     rk_choice_label(&rk_choices_relation, c->household[i].relation),
+                     c->household[i].other_name);
+        else
+            snprintf(tmp, sizeof tmp, _("%s lists this client as: %s"),
+                     c->household_of[i - c->nhousehold].other_name,
+                     rk_choice_label(&rk_choices_relation, c->household_of[i - c->nhousehold].relation));
         break;
     case RK_FT_EVENTS:
         rk_format_iso_date(c->events[i].date, d, sizeof d);
@@ -160,10 +165,13 @@ static void item_raw(const rk_client *c, rk_field f, size_t i, char *out, size_t
     case RK_FT_EMAILS:
         snprintf(out, n, "%s\x1f%s", c->emails[i].type, c->emails[i].address);
         break;
-    case RK_FT_HOUSEHOLD:
-        snprintf(out, n, "%lld\x1f%s", (long long)c->household[i].other_id,
-                 c->household[i].relation);
+    case RK_FT_HOUSEHOLD: {
+        const rk_household_link *h = i < c->nhousehold ? &c->household[i]
+                                                        : &c->household_of[i - c->nhousehold];
+        snprintf(out, n, "%s%lld\x1f%s", i < c->nhousehold ? "" : "<", (long long)h->other_id,
+                 h->relation);
         break;
+    }
     case RK_FT_EVENTS:
         snprintf(out, n, "%s\x1f%s\x1f%s", c->events[i].date, c->events[i].kind,
                  c->events[i].text);
@@ -831,6 +839,10 @@ static void delete_item(ui *u)
     size_t n = list_count(st.edit, f);
     if (n == 0)
         return;
+    if (rk_fields[f].type == RK_FT_HOUSEHOLD && x->sub >= st.edit->nhousehold) {
+        ui_msg_error(u, "%s", _("That link is on the other client's card; remove it there."));
+        return;
+    }
     rk_client_remove_item(st.edit, f, x->sub);
     if (x->sub + 1 >= n && x->sub > 0)
         x->sub--;
@@ -1520,7 +1532,9 @@ static void item_save(ui *u)
         ui_msg_error(u, "%s", err.msg);   /* whole, where the field's line is short */
         return;
     }
-    size_t n = list_count(st.edit, f);
+    /* The cursor on the new item: the last of the card's own (a household
+     * list shows the links other cards hold after them). */
+    size_t n = rk_fields[f].type == RK_FT_HOUSEHOLD ? st.edit->nhousehold : list_count(st.edit, f);
     st.cf[f].sub = n ? n - 1 : 0;
     st.cf[f].error[0] = '\0';
     ui_pop(u);

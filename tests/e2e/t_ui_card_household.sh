@@ -2,7 +2,8 @@
 # Household links on the card (reception): F3 on the household list asks the
 # relation and the other client's customer number or identity code; an
 # unknown number is refused in the form with the reason; the saved link shows
-# the other's name and number, and the command line adds one the same way.
+# the other's name and number, the other client's card shows it too (read
+# only), and the command line adds one the same way.
 source "$(dirname "$0")/lib.sh"
 
 RPW="reception-password-42"
@@ -39,6 +40,19 @@ keys F2
 expect "Saved: customer number 100001."
 expect "version 2, saved by riikka"
 expect "child: Virtanen, Pekka (100002)"
+keys Escape
+expect "Search:"
+# Pekka's card shows the link Anna's card holds; it is removed there, not here.
+keys C-u
+type_text virtanen
+expect "1 hit"
+keys Enter
+expect "Virtanen, Pekka, customer number 100002"
+keys F8 F8 F8 F8
+expect "Mäkinen, Anna (100001) lists this client as: child"
+keys F4
+expect "That link is on the other client's card; remove it there."
+expect_not "* unsaved changes"
 keys Escape
 expect "Search:"
 keys F10

@@ -454,6 +454,37 @@ START_TEST(household_links)
     ck_assert_int_eq(rk_dbc_list_text(now, RK_F_HOUSEHOLD, &text), RK_OK);
     ck_assert_str_eq(text, "spouse 100002");
     free(text);
+    /* The other client's card shows the link it is named in, and saving
+     * that card writes none of it as its own. */
+    rk_client *ob, *eb;
+    ck_assert_int_eq(rk_clients_get(s, b, &ob, &err), RK_OK);
+    ck_assert_int_eq(ob->nhousehold, 0);
+    ck_assert_int_eq(ob->nhousehold_of, 1);
+    ck_assert_int_eq(ob->household_of[0].other_id, a);
+    ck_assert_str_eq(ob->household_of[0].relation, "spouse");
+    ck_assert_str_eq(ob->household_of[0].other_name, "Mäkinen, Anna Maria (100001)");
+    char *printed = NULL;
+    size_t plen = 0;
+    FILE *mf = open_memstream(&printed, &plen);
+    rk_client_print_text(mf, ob);
+    fclose(mf);
+    ck_assert_ptr_nonnull(strstr(printed, "Mäkinen, Anna Maria (100001) lists this client as: spouse or partner"));
+    free(printed);
+    eb = rk_client_clone(ob);
+    ck_assert_int_eq(rk_client_set(eb, RK_F_STREET, "Rantatie 9", &err), RK_OK);
+    ck_assert_msg(rk_clients_save(s, ob, eb, &cf, &err) == RK_OK, "%s", err.msg);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT count(*) FROM client_household"), 1);
+    /* It may name the first client back: a link of its own. */
+    rk_client *ob2, *eb2;
+    ck_assert_int_eq(rk_clients_get(s, b, &ob2, &err), RK_OK);
+    eb2 = rk_client_clone(ob2);
+    ck_assert_msg(rk_clients_add_household(s, eb2, "spouse", "100001", &err) == RK_OK, "%s", err.msg);
+    ck_assert_msg(rk_clients_save(s, ob2, eb2, &cf, &err) == RK_OK, "%s", err.msg);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT count(*) FROM client_household"), 2);
+    rk_client_free(ob);
+    rk_client_free(eb);
+    rk_client_free(ob2);
+    rk_client_free(eb2);
     rk_client_free(o);
     rk_client_free(e);
     rk_client_free(now);
