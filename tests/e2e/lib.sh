@@ -91,16 +91,23 @@ login() {
     type_text "$2"; keys Enter
 }
 
+# On the search screen, opens the card of the one client a new search finds:
+# search_open QUERY
+search_open() {
+    expect "Search:"
+    keys C-u
+    type_text "$1"
+    expect "1 hit"
+    keys Enter
+    expect ", customer number"
+}
+
 # Starts the program at 80x24, logs in and opens the card of the one client
 # a search finds: open_card USER PASSWORD QUERY
 open_card() {
     start 80 24 -- "$RK"
     login "$1" "$2"
-    expect "Search:"
-    type_text "$3"
-    expect "1 hit"
-    keys Enter
-    expect ", customer number"
+    search_open "$3"
 }
 
 # The function-key bar (the last line).

@@ -24,11 +24,7 @@ screen | grep -qF "! #2" && fail "the request received today is marked overdue"
 expect "#2 $TODAY Erasure (GDPR 17), due"
 bar_has F2 Esc
 keys Escape
-expect "Search:"
-keys C-u
-type_text virtanen
-expect "1 hit"
-keys Enter
+search_open virtanen
 expect "Virtanen, Pekka"
 keys F7
 expect "No requests registered for this client."

@@ -126,10 +126,7 @@ keys Escape
 expect "Search:"
 
 # The card's requests tab shows the decision.
-keys C-u
-type_text mäkinen
-expect "1 hit"
-keys Enter
+search_open mäkinen
 expect "Mäkinen, Anna, customer number 100001"
 keys F7
 expect "#1 $TODAY Access to own data (GDPR 15), due"
@@ -139,20 +136,14 @@ expect "Search:"
 
 # Restriction: the card carries the banner.
 rk_dpo restrict 100002 >/dev/null || fail "restrict"
-keys C-u
-type_text virtanen
-expect "1 hit"
-keys Enter
+search_open virtanen
 expect "Virtanen, Pekka"
 expect "! PROCESSING RESTRICTED (GDPR 18)"
 keys Escape
 expect "Search:"
 
 # Erasure from the card: a wrong number erases nothing, the right one does.
-keys C-u
-type_text poistettava
-expect "1 hit"
-keys Enter
+search_open poistettava
 expect "Poistettava, Liisa, customer number 100003"
 keys C-x
 expect "Customer number again"
