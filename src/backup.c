@@ -31,36 +31,6 @@ static int io_error(rk_err *err, const char *what, const char *path)
     return rk_err_set(err, RK_EFAIL, "%s %s: %s.", what, path, strerror(errno));
 }
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const unsigned char *p = buf;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-static int read_all(int fd, void *buf, size_t len)
-{
-    unsigned char *p = buf;
-    while (len > 0) {
-        ssize_t n = read(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 /* The directory that holds path, synced so a rename in it is durable. */
 static void sync_parent(const char *path)
 {
@@ -86,7 +56,7 @@ static int slurp(const char *path, unsigned char **buf, size_t *len, rk_err *err
     }
     *len = (size_t)st.st_size;
     *buf = malloc(*len ? *len : 1);
-    if (!*buf || read_all(fd, *buf, *len) != 0) {
+    if (!*buf || rk_read_exact(fd, *buf, *len) != 0) {
         free(*buf);
         close(fd);
         return io_error(err, _("Cannot read"), path);
@@ -115,7 +85,7 @@ static int copy_hashed(int in, int out, uint64_t len, crypto_generichash_state *
     unsigned char buf[1 << 16];
     while (len > 0) {
         size_t n = len < sizeof buf ? (size_t)len : sizeof buf;
-        if (read_all(in, buf, n) != 0 || write_all(out, buf, n) != 0)
+        if (rk_read_exact(in, buf, n) != 0 || rk_write_all(out, buf, n) != 0)
             return -1;
         crypto_generichash_update(h, buf, n);
         len -= n;
@@ -177,9 +147,9 @@ int rk_backup_make(rk_session *s, const char *file, rk_backup_info *info, rk_err
     crypto_generichash_update(&h, head, sizeof head);
     crypto_generichash_update(&h, keyring, klen);
     unsigned char sum[HASH_BYTES];
-    if (write_all(out, head, sizeof head) != 0 || write_all(out, keyring, klen) != 0 ||
+    if (rk_write_all(out, head, sizeof head) != 0 || rk_write_all(out, keyring, klen) != 0 ||
         copy_hashed(in, out, (uint64_t)st.st_size, &h) != 0 ||
-        crypto_generichash_final(&h, sum, sizeof sum) != 0 || write_all(out, sum, sizeof sum) != 0 ||
+        crypto_generichash_final(&h, sum, sizeof sum) != 0 || rk_write_all(out, sum, sizeof sum) != 0 ||
         fsync(out) != 0) {
         rc = io_error(err, _("Cannot write"), tmp);
         goto done;
@@ -278,7 +248,7 @@ static int unpack(const char *file, const rk_paths *st, rk_err *err)
     unsigned char *keyring = NULL;
     int rc = RK_EFAIL;
     struct stat fst;
-    if (fstat(in, &fst) != 0 || read_all(in, head, sizeof head) != 0 ||
+    if (fstat(in, &fst) != 0 || rk_read_exact(in, head, sizeof head) != 0 ||
         memcmp(head, MAGIC, 8) != 0) {
         rk_err_set(err, RK_EFAIL, _("%s is not a Rekisteri backup."), file);
         goto out;
@@ -299,13 +269,13 @@ static int unpack(const char *file, const rk_paths *st, rk_err *err)
     keyring = malloc(klen ? klen : 1);
     kfd = open(st->keyring, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     dfd = open(st->db, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (!keyring || kfd < 0 || dfd < 0 || read_all(in, keyring, klen) != 0 ||
-        write_all(kfd, keyring, klen) != 0 || fsync(kfd) != 0) {
+    if (!keyring || kfd < 0 || dfd < 0 || rk_read_exact(in, keyring, klen) != 0 ||
+        rk_write_all(kfd, keyring, klen) != 0 || fsync(kfd) != 0) {
         io_error(err, _("Cannot unpack the backup into"), st->dir);
         goto out;
     }
     crypto_generichash_update(&h, keyring, klen);
-    if (copy_hashed(in, dfd, dlen, &h) != 0 || fsync(dfd) != 0 || read_all(in, want, sizeof want) != 0) {
+    if (copy_hashed(in, dfd, dlen, &h) != 0 || fsync(dfd) != 0 || rk_read_exact(in, want, sizeof want) != 0) {
         io_error(err, _("Cannot unpack the backup into"), st->dir);
         goto out;
     }

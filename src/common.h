@@ -54,4 +54,9 @@ bool rk_username_valid(const char *name);
  * false when out of memory; the array is then left as it was. */
 bool rk_grow(void *arrayp, size_t *cap, size_t n, size_t elem, size_t first);
 
+/* All len bytes to or from fd, again after EINTR and short counts.
+ * 0, or -1 with errno set (0 when a read met the end of the file first). */
+int rk_write_all(int fd, const void *buf, size_t len);
+int rk_read_exact(int fd, void *buf, size_t len);
+
 #endif

@@ -556,20 +556,6 @@ static int set_mode(int fd, const char *path, const struct stat *old, rk_err *er
     return RK_OK;
 }
 
-static int write_fd(int fd, const unsigned char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return fsync(fd);
-}
-
 /* Temp file in the same directory, fsync, rename, fsync the directory: the
  * keyring is always either the old or the new one, never half of each. */
 static int write_atomic(const char *path, const unsigned char *buf, size_t len,
@@ -588,7 +574,7 @@ static int write_atomic(const char *path, const unsigned char *buf, size_t len,
         return rc;
     }
     int rc = set_mode(fd, path, old, err);
-    if (rc == RK_OK && write_fd(fd, buf, len) != 0)
+    if (rc == RK_OK && (rk_write_all(fd, buf, len) != 0 || fsync(fd) != 0))
         rc = rk_err_set(err, RK_EFAIL, _("Cannot write the keyring %s: %s."), path,
                         strerror(errno));
     if (close(fd) != 0 && rc == RK_OK)

@@ -422,20 +422,6 @@ static int handle_open(struct handle *h, const char *path, struct state *s, rk_e
     return rc;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 static int fsync_parent_dir(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -516,7 +502,7 @@ static int handle_commit(struct handle *h, const struct state *s, rk_err *err)
         return rc;
     }
     /* fchmod because a leftover temp file keeps its old mode under O_CREAT. */
-    int ok = fchmod(fd, h->mode) == 0 && write_all(fd, buf, len) == 0 && fsync(fd) == 0;
+    int ok = fchmod(fd, h->mode) == 0 && rk_write_all(fd, buf, len) == 0 && fsync(fd) == 0;
     int saved = errno;
     free(buf);
     if (close(fd) != 0 && ok) {

@@ -81,19 +81,6 @@ static ssize_t read_byte(int fd, unsigned char *c)
     return n;
 }
 
-static void write_all(int fd, const char *s, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, s, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return;
-        s += w;
-        n -= (size_t)w;
-    }
-}
-
 /* One byte at a time so the next line stays in the pipe for the next
  * reader (scripts send the current and the new password on one fd). */
 char *rk_password_read_fd(int fd, rk_err *err)
@@ -213,10 +200,10 @@ char *rk_password_read_tty(const char *prompt, rk_err *err)
         e = errno;
     } else {
         if (prompt)   /* after tty_raw, so nothing typed after it is echoed */
-            write_all(fd, prompt, strlen(prompt));
+            (void)rk_write_all(fd, prompt, strlen(prompt));
         rc = tty_line(fd, &saved, pw, &len, &over);
         e = errno;
-        write_all(fd, "\n", 1);   /* the user's Enter was not echoed */
+        (void)rk_write_all(fd, "\n", 1);   /* the user's Enter was not echoed */
     }
     /* Every path from here on has the terminal back as it was. */
     tcsetattr(fd, TCSADRAIN, &saved);
