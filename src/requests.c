@@ -97,9 +97,14 @@ static int check_text(const char *what, const char *t, rk_err *err)
 
 static int require_roles(const rk_session *s, bool reception_too, rk_err *err)
 {
-    if (s->role == RK_ROLE_DPO || (reception_too && s->role == RK_ROLE_RECEPTION))
+    if (s->role == RK_ROLE_DPO || (reception_too && rk_requests_may_list_client(s)))
         return RK_OK;
     return rk_session_require_role(s, RK_ROLE_DPO, err);
+}
+
+bool rk_requests_may_list_client(const rk_session *s)
+{
+    return s->role == RK_ROLE_DPO || s->role == RK_ROLE_RECEPTION;
 }
 
 static int audit_in_tx(rk_session *s, rk_audit_action a, int64_t client, const char *details,

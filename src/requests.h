@@ -104,6 +104,10 @@ typedef struct rk_request_input {
  * the one who checked the identity. `today` NULL = rk_today. */
 int rk_request_add(rk_session *s, const rk_request_input *in, const char *today, int64_t *id,
                    rk_err *err);
+/* Whether the session's role may list one client's requests (dpo and
+ * reception): the rule rk_requests_list applies, for screens to ask first. */
+bool rk_requests_may_list_client(const rk_session *s);
+
 /* Requests by due date (dpo; reception only for one client, for the
  * card). client_id 0 = all. *out malloc'd. Audited. */
 int rk_requests_list(rk_session *s, int64_t client_id, bool open_only, rk_request **out,

@@ -536,7 +536,7 @@ static bool card_set(ui *u, rk_client *c, bool is_new)
         if (any)
             st.tabs[st.ntabs++] = (rk_category)k;
     }
-    if (!is_new && (u->session->role == RK_ROLE_RECEPTION || u->session->role == RK_ROLE_DPO))
+    if (!is_new && rk_requests_may_list_client(u->session))
         st.tabs[st.ntabs++] = TAB_REQUESTS;
     for (int i = 0; i < RK_F_COUNT; i++) {
         rk_field f = (rk_field)i;
