@@ -153,8 +153,8 @@ typedef struct importer {
     struct numbered_row {
         size_t line;
         int64_t no;             /* the row's number in the file, 0 = none */
-        int64_t id;             /* the client it became (or matched), 0 = not yet */
-        bool existing;          /* matched an existing client: a target only */
+        int64_t id;             /* the client it became, or the existing one it
+                                   matched (a target only: no links noted) */
     } *rows;
     size_t nrows, rowcap, row_next;
     struct pending_link {
@@ -704,7 +704,6 @@ static bool note_row(importer *im, size_t line, int64_t existing_id, const struc
     }
     im->rows[im->nrows] = (struct numbered_row){
         .line = line, .no = *v && !*end && no > 0 ? no : 0, .id = existing_id,
-        .existing = existing_id != 0,
     };
     for (size_t i = 0; !existing_id && i < n; i++) {
         im->links[im->nlinks] = links[i];
@@ -755,13 +754,14 @@ static void link_all(importer *im)
 
         struct no_id key = { l->to_no, 0 }, *to = bsearch(&key, map, n, sizeof *map, cmp_no);
         long long no = (long long)l->to_no;
+        bool twice = to && ((to > map && to[-1].no == l->to_no) || (to + 1 < map + n && to[1].no == l->to_no));
         if (!to && skip)
             left_out(im, from->line, column, _("customer number %lld is on no imported row of the file; the client was imported without this link"), no);
         else if (!to)
             reject(im, from->line, column, _("customer number %lld is on no imported row of the file"), no);
-        else if (((to > map && to[-1].no == l->to_no) || (to + 1 < map + n && to[1].no == l->to_no)) && skip)
+        else if (twice && skip)
             left_out(im, from->line, column, _("customer number %lld is on more than one row of the file; the client was imported without this link"), no);
-        else if ((to > map && to[-1].no == l->to_no) || (to + 1 < map + n && to[1].no == l->to_no))
+        else if (twice)
             reject(im, from->line, column, _("customer number %lld is on more than one row of the file"), no);
         else if (to->id == from->id)
             reject(im, from->line, column, _("the row links to itself (customer number %lld)"), no);
