@@ -621,6 +621,10 @@ START_TEST(household_links_by_file_numbers)
     ck_assert_int_eq(import_text("links2.csv", text, NULL, &r, &err), RK_EFAIL);
     ck_assert_ptr_nonnull(strstr(r.rejects[0].reason, "\"cousin 8\" is not RELATION NUMBER"));
     rk_import_result_free(&r);
+    snprintf(text, sizeof text, "%s7;Anna;Virta;;\n7;Eino;Virta;;\n8;Aino;Virta;;child 7\n", head);
+    ck_assert_int_eq(import_text("links5.csv", text, NULL, &r, &err), RK_EFAIL);
+    ck_assert_ptr_nonnull(strstr(r.rejects[0].reason, "customer number 7 is on more than one row"));
+    rk_import_result_free(&r);
     snprintf(text, sizeof text, "%s7;Anna;Virta;;spouse 7\n", head);
     ck_assert_int_eq(import_text("links3.csv", text, NULL, &r, &err), RK_EFAIL);
     ck_assert_ptr_nonnull(strstr(r.rejects[0].reason, "links to itself"));
