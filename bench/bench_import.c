@@ -14,6 +14,7 @@
 
 #include "csv_cell.h"
 #include "db_clients.h"
+#include "db_search.h"
 #include "demo_data.h"
 #include "import.h"
 #include "registry.h"
@@ -178,6 +179,13 @@ int main(void)
     }
     printf("import: %ld rows in %.2f s = %.0f rows/s (imported %zu, rejected %zu); raw encrypted insert: %.0f rows/s; target 1M rows < 15 s\n",
            rows, r.seconds, rows / r.seconds, r.imported, r.rejected, raw_rate);
+    rk_search_rebuild_times t;
+    rk_search_last_rebuild(&t);
+    double ix = t.collect + t.order + t.sort + t.write;
+    printf("  of which: read, check and add the clients %.2f s; search index %.2f s for %zu entries"
+           " (%.1f MB in %lld blocks): rows generated %.2f s, clients ranked %.2f s, sorted %.2f s,"
+           " written %.2f s\n", r.seconds - ix, ix, t.rows, t.bytes / 1e6, (long long)t.blocks,
+           t.collect, t.order, t.sort, t.write);
     rk_import_result_free(&r);
     rk_session_logout(s);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "search_base.h"
 #include "search_fold.h"
 #include "search_index.h"
 
@@ -65,11 +67,79 @@ static int apply_rows(rk_db *db, const rk_client *c, const char *sql, rk_err *er
     return RK_OK;
 }
 
+static void engine_free(void *p)
+{
+    sidx_close(p);
+}
+
+/* The connection's engine, opened on first use. */
+static sidx *engine(rk_db *db, rk_err *err)
+{
+    sidx *s = rk_db_aux(db);
+    if (!s) {
+        if (!(s = sidx_open(rk_db_handle(db)))) {
+            rk_err_set(err, RK_EFAIL, _("Cannot prepare the search: %s."),
+                       sqlite3_errmsg(rk_db_handle(db)));
+            return NULL;
+        }
+        rk_db_set_aux(db, s, engine_free);
+    }
+    return s;
+}
+
+struct base_del {
+    sqlite3 *h;
+    uint32_t rank;
+    int rc;
+};
+
+static void base_del_cb(const sidx_row *r, void *ctx)
+{
+    struct base_del *x = ctx;
+    unsigned char g[SB_GMAX];
+    if (x->rc != SQLITE_OK || r->keylen + r->litlen + 2 > SB_GMAX)
+        return;
+    memcpy(g, r->key, (size_t)r->keylen);
+    g[r->keylen] = 0;
+    memcpy(g + r->keylen + 1, r->lit, (size_t)r->litlen);
+    g[r->keylen + 1 + r->litlen] = 0;
+    x->rc = sb_delete(x->h, g, r->keylen + r->litlen + 2, x->rank, r->tok, r->toklen);
+}
+
+/* A client of the base that changes leaves it: its entries are removed
+ * and its rank forgotten (so no name or code of it stays in the base),
+ * and from now on its rows live in search_key. */
+static int leave_base(rk_db *db, const rk_client *old_raw, rk_err *err)
+{
+    sidx *e = engine(db, err);
+    if (!e)
+        return err->code;
+    sb_names *nm = sidx_base_names(e);
+    if (!nm)
+        return rk_err_set(err, RK_EFAIL, _("Cannot update the search index: %s."),
+                          sqlite3_errmsg(rk_db_handle(db)));
+    int64_t rank = sb_names_rank_of(nm, old_raw->id);
+    if (rank < 0)
+        return RK_OK;
+    client ic;
+    to_index_client(old_raw, &ic);
+    struct base_del x = { rk_db_handle(db), (uint32_t)rank, SQLITE_OK };
+    sidx_client_rows(&ic, base_del_cb, &x);
+    if (x.rc == SQLITE_OK)
+        x.rc = sb_names_forget(x.h, (uint32_t)rank);
+    if (x.rc != SQLITE_OK)
+        return rk_err_set(err, RK_EFAIL, _("Cannot update the search index: %s."),
+                          sqlite3_errmsg(rk_db_handle(db)));
+    return RK_OK;
+}
+
 int rk_search_index_client(rk_db *db, const rk_client *old_raw, const rk_client *raw, rk_err *err)
 {
     if (old_raw && apply_rows(db, old_raw,
                               "DELETE FROM search_key WHERE key = ?1 AND lit = ?2 AND sortkey = ?3 "
                               "AND client_id = ?4 AND tok = ?5", err))
+        return err->code;
+    if (old_raw && leave_base(db, old_raw, err))
         return err->code;
     if (raw && apply_rows(db, raw,
                           "INSERT OR IGNORE INTO search_key(key, lit, sortkey, client_id, tok) "
@@ -97,56 +167,163 @@ static bool stat_wanted(const char *key, size_t len, int64_t n)
     return chars <= 5;
 }
 
-static void stat_wanted_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    const char *key = (const char *)sqlite3_value_text(argv[0]);
-    size_t len = (size_t)sqlite3_value_bytes(argv[0]);
-    sqlite3_result_int(ctx, key && stat_wanted(key, len, sqlite3_value_int64(argv[1])));
-}
-
 /* The engine caches whether statistics exist; start it afresh. */
 static void stats_changed(rk_db *db)
 {
     rk_db_set_aux(db, NULL, NULL);
 }
 
+/* search_stat's rows, written in key order. */
+struct stat_out {
+    sqlite3_stmt *ins;
+    int rc;
+};
+
+static int stat_open(sqlite3 *h, struct stat_out *o)
+{
+    o->rc = SQLITE_DONE;
+    o->ins = NULL;
+    if (sqlite3_exec(h, "DELETE FROM search_stat", NULL, NULL, NULL) != SQLITE_OK)
+        return SQLITE_ERROR;
+    return sqlite3_prepare_v2(h, "INSERT INTO search_stat(key, n) VALUES (?1, ?2)", -1, &o->ins, NULL);
+}
+
+static void stat_put(struct stat_out *o, const void *key, int kl, int64_t n)
+{
+    if (o->rc != SQLITE_DONE || !stat_wanted((const char *)key, (size_t)kl, n))
+        return;
+    sqlite3_bind_text(o->ins, 1, key, kl, SQLITE_STATIC);
+    sqlite3_bind_int64(o->ins, 2, n);
+    o->rc = sqlite3_step(o->ins);
+    sqlite3_reset(o->ins);
+}
+
+static int stat_close(struct stat_out *o)
+{
+    sqlite3_finalize(o->ins);
+    return o->rc == SQLITE_DONE ? SQLITE_OK : o->rc;
+}
+
+/* The base's entries key by key: the next key and its count. */
+struct base_keys {
+    sb_cursor c;
+    char key[SB_GMAX];
+    int keyl;            /* -1 at the end */
+    int64_t n;
+};
+
+static void base_keys_next(struct base_keys *b)
+{
+    b->keyl = -1;
+    if (!b->c.valid)
+        return;
+    b->keyl = b->c.keyl;
+    memcpy(b->key, b->c.g, (size_t)b->keyl);
+    b->n = 0;
+    while (b->c.valid && b->c.keyl == b->keyl && !memcmp(b->c.g, b->key, (size_t)b->keyl)) {
+        b->n++;
+        sb_next(&b->c);
+    }
+}
+
+/* Counts of both parts of the index, key by key. */
+static int count_all(sqlite3 *h)
+{
+    sqlite3_stmt *grp = NULL, *probe = NULL;
+    struct base_keys b;
+    memset(&b, 0, sizeof b);
+    struct stat_out o;
+    int rc = stat_open(h, &o);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(h, "SELECT key, count(*) FROM search_key GROUP BY key ORDER BY key",
+                                -1, &grp, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(h, SB_PROBE_SQL, -1, &probe, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(h, SB_FWD_SQL, -1, &b.c.fwd, NULL);
+    if (rc == SQLITE_OK)
+        rc = sb_seek(probe, &b.c, "", 0);
+    if (rc == SQLITE_OK) {
+        base_keys_next(&b);
+        int src = sqlite3_step(grp);
+        while (src == SQLITE_ROW || b.keyl >= 0) {
+            const char *k = src == SQLITE_ROW ? (const char *)sqlite3_column_text(grp, 0) : NULL;
+            int kl = src == SQLITE_ROW ? sqlite3_column_bytes(grp, 0) : 0;
+            int cmp = !k ? 1 : b.keyl < 0 ? -1 : sb_cmp(k, kl, b.key, b.keyl);
+            if (cmp <= 0)
+                stat_put(&o, k, kl, sqlite3_column_int64(grp, 1) + (cmp == 0 ? b.n : 0));
+            else
+                stat_put(&o, b.key, b.keyl, b.n);
+            if (cmp <= 0)
+                src = sqlite3_step(grp);
+            if (cmp >= 0)
+                base_keys_next(&b);
+        }
+        if (src != SQLITE_DONE)
+            rc = src;
+    }
+    int orc = stat_close(&o);
+    sqlite3_finalize(grp);
+    sqlite3_finalize(probe);
+    sqlite3_finalize(b.c.fwd);
+    return rc != SQLITE_OK ? rc : orc;
+}
+
 int rk_search_refresh_stats(rk_db *db, rk_err *err)
 {
-    const char *sql =
-        "DELETE FROM search_stat;"
-        "INSERT INTO search_stat(key, n) SELECT key, count(*) FROM search_key GROUP BY key"
-        " HAVING rk_stat_wanted(key, count(*));";
-    char *msg = NULL;
     sqlite3 *h = rk_db_handle(db);
-    if (sqlite3_create_function(h, "rk_stat_wanted", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                                stat_wanted_sql, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        rk_err_set(err, RK_EFAIL, _("Cannot count the search index: %s."),
-                   msg ? msg : sqlite3_errmsg(h));
-        sqlite3_free(msg);
-        return RK_EFAIL;
-    }
+    if (count_all(h) != SQLITE_OK)
+        return rk_err_set(err, RK_EFAIL, _("Cannot count the search index: %s."), sqlite3_errmsg(h));
     stats_changed(db);
     return RK_OK;
 }
 
-static void engine_free(void *p)
+int rk_search_each_row(rk_db *db, rk_search_row_cb cb, void *ctx, rk_err *err)
 {
-    sidx_close(p);
+    sqlite3 *h = rk_db_handle(db);
+    sqlite3_stmt *st = NULL, *probe = NULL;
+    sb_cursor c;
+    memset(&c, 0, sizeof c);
+    sidx *e = engine(db, err);
+    if (!e)
+        return err->code;
+    sb_names *nm = sidx_base_names(e);
+    int rc = nm ? sqlite3_prepare_v2(h, "SELECT key, lit, sortkey, client_id, tok FROM search_key",
+                                     -1, &st, NULL)
+                : SQLITE_ERROR;
+    if (rc == SQLITE_OK)
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            cb((const char *)sqlite3_column_text(st, 0), sqlite3_column_bytes(st, 0),
+           (const char *)sqlite3_column_text(st, 1), sqlite3_column_bytes(st, 1),
+           sqlite3_column_blob(st, 2), sqlite3_column_bytes(st, 2), sqlite3_column_int64(st, 3),
+           (const char *)sqlite3_column_text(st, 4), sqlite3_column_bytes(st, 4), ctx);
+    if (rc == SQLITE_DONE)
+        rc = sqlite3_prepare_v2(h, SB_PROBE_SQL, -1, &probe, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(h, SB_FWD_SQL, -1, &c.fwd, NULL);
+    if (rc == SQLITE_OK)
+        rc = sb_seek(probe, &c, "", 0);
+    for (; rc == SQLITE_OK && c.valid; sb_next(&c)) {
+        bool known = c.rank < nm->n;
+        cb((const char *)c.g, c.keyl, (const char *)c.g + c.keyl + 1, c.gl - c.keyl - 2,
+           known ? nm->arena + nm->off[c.rank] : NULL, known ? nm->len[c.rank] : 0,
+           known ? nm->id[c.rank] : 0, c.tok, c.tokl, ctx);
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(probe);
+    sqlite3_finalize(c.fwd);
+    if (rc != SQLITE_OK)
+        return rk_err_set(err, RK_EFAIL, _("Cannot read the search index: %s."), sqlite3_errmsg(h));
+    return RK_OK;
 }
 
 int rk_search_query(rk_db *db, const char *query, int64_t *ids, size_t max, size_t *n,
                     rk_err *err)
 {
     *n = 0;
-    sidx *s = rk_db_aux(db);
-    if (!s) {
-        if (!(s = sidx_open(rk_db_handle(db))))
-            return rk_err_set(err, RK_EFAIL, _("Cannot prepare the search: %s."),
-                              sqlite3_errmsg(rk_db_handle(db)));
-        rk_db_set_aux(db, s, engine_free);
-    }
+    sidx *s = engine(db, err);
+    if (!s)
+        return err->code;
     sidx_stats st;
     memset(&st, 0, sizeof st);
     int got = sidx_search(s, query ? query : "", ids, (int)max, &st);
@@ -155,122 +332,109 @@ int rk_search_query(rk_db *db, const char *query, int64_t *ids, size_t max, size
 }
 
 /* ---- rebuilding the whole index ------------------------------------------
- * Inserting a client's rows one by one lands them all over the B-tree; at a
- * million clients (about 20 million rows) that is random page I/O through an
- * encrypting pager and takes the better part of an hour. A rebuild instead
- * regenerates every row from the clients table, sorts them in the table's
- * key order and inserts them front to back, so SQLite only appends pages. */
+ * A rebuild writes the packed base (search_base.h) from the clients table
+ * and empties search_key. Every client's rows are generated, the clients
+ * sorted into result order (their ranks), the rows sorted by group with a
+ * radix sort on the group's first 8 bytes (rows generated in rank order, so
+ * a stable sort keeps ranks in order), and written front to back as blocks:
+ * about 27 rows a client become a few bytes each, and the writing is
+ * appends of ~2 KiB blobs instead of millions of B-tree inserts. */
 
-typedef struct packed_row {
-    uint64_t prefix;        /* first 8 bytes of the key, big-endian: most
-                               comparisons end here */
-    char    *rec;           /* u16 lens[4] (key, lit, sortkey, tok), i64 id, bytes */
-} packed_row;
+static rk_search_rebuild_times last_rebuild;
 
-typedef struct row_buf {
-    char  *arena;  size_t used, cap;
-    packed_row *rows; size_t n, rcap;
-    bool   oom;
-} row_buf;
-
-static void rec_lens(const char *rec, uint16_t len[4], int64_t *id)
+void rk_search_last_rebuild(rk_search_rebuild_times *out)
 {
-    memcpy(len, rec, 4 * sizeof(uint16_t));
-    memcpy(id, rec + 8, sizeof *id);
+    *out = last_rebuild;
 }
 
-static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
+static double now_s(void)
 {
-    int c = memcmp(a, b, al < bl ? al : bl);
-    return c ? c : (al > bl) - (al < bl);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* SQLite's order for (key TEXT, lit TEXT, sortkey BLOB, client_id, tok TEXT)
- * under BINARY collation: bytes, then length; the id as an integer. */
-static int cmp_rows(const void *pa, const void *pb)
+typedef struct gen_client {
+    int64_t id;
+    uint64_t sk;          /* offset of the sortkey in the arena */
+    uint32_t row0;        /* its first row */
+    uint16_t skl, nrows;
+} gen_client;
+
+typedef struct gen_row {
+    uint64_t off;         /* g then tok, in the arena */
+    uint32_t client;
+    uint16_t gl, tokl;
+} gen_row;
+
+typedef struct gen {
+    unsigned char *arena;
+    size_t used, cap;
+    gen_client *cl;
+    size_t ncl, clcap;
+    gen_row *rows;
+    size_t nrows, rowcap;
+    bool oom;
+} gen;
+
+static bool grow(void **p, size_t *cap, size_t need, size_t size)
 {
-    const packed_row *a = pa, *b = pb;
-    if (a->prefix != b->prefix)
-        return a->prefix < b->prefix ? -1 : 1;
-    uint16_t la[4], lb[4];
-    int64_t ia, ib;
-    rec_lens(a->rec, la, &ia);
-    rec_lens(b->rec, lb, &ib);
-    const char *x = a->rec + 16, *y = b->rec + 16;
-    for (int k = 0; k < 4; k++) {
-        if (k == 3 && ia != ib)
-            return ia < ib ? -1 : 1;
-        int c = cmp_bytes(x, la[k], y, lb[k]);
-        if (c)
-            return c;
-        x += la[k];
-        y += lb[k];
+    if (need <= *cap)
+        return true;
+    size_t n = *cap ? *cap : 1024;
+    while (n < need)
+        n *= 2;
+    void *q = realloc(*p, n * size);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = n;
+    return true;
+}
+
+static uint64_t arena_put(gen *b, const void *a, size_t al, const void *c, size_t cl)
+{
+    if (!grow((void **)&b->arena, &b->cap, b->used + al + cl, 1)) {
+        b->oom = true;
+        return 0;
     }
-    return 0;
+    uint64_t off = b->used;
+    memcpy(b->arena + b->used, a, al);
+    memcpy(b->arena + b->used + al, c, cl);
+    b->used += al + cl;
+    return off;
 }
 
-/* Chunks of the arena never move (rows point into them). */
-enum { ARENA_CHUNK = 64 << 20 };
-
-static char *buf_alloc(row_buf *b, size_t need)
+static void gen_cb(const sidx_row *r, void *ctx)
 {
-    if (!b->arena || b->used + need > b->cap) {
-        char **chunk = malloc(sizeof(char *) + ARENA_CHUNK);
-        if (!chunk)
-            return NULL;
-        *chunk = b->arena;          /* chained for freeing */
-        b->arena = (char *)chunk;
-        b->used = sizeof(char *);
-        b->cap = sizeof(char *) + ARENA_CHUNK;
-    }
-    char *p = b->arena + b->used;
-    b->used += need;
-    return p;
-}
-
-static void buf_free(row_buf *b)
-{
-    for (char *c = b->arena; c;) {
-        char *next = *(char **)c;
-        free(c);
-        c = next;
-    }
-    free(b->rows);
-}
-
-static void collect_cb(const sidx_row *r, void *ctx)
-{
-    row_buf *b = ctx;
-    if (b->oom)
+    gen *b = ctx;
+    if (b->oom || r->keylen + r->litlen + 2 > SB_GMAX || r->toklen > SB_TOKMAX)
         return;
-    if (b->n == b->rcap) {
-        size_t cap = b->rcap ? b->rcap * 2 : 1 << 16;
-        packed_row *nr = realloc(b->rows, cap * sizeof *nr);
-        if (!nr) {
+    if (!b->ncl || b->cl[b->ncl - 1].id != r->id) {
+        if (!grow((void **)&b->cl, &b->clcap, b->ncl + 1, sizeof *b->cl)) {
             b->oom = true;
             return;
         }
-        b->rows = nr;
-        b->rcap = cap;
+        gen_client *c = &b->cl[b->ncl++];
+        c->id = r->id;
+        c->sk = arena_put(b, r->sk, (size_t)r->sklen, "", 0);
+        c->skl = (uint16_t)r->sklen;
+        c->row0 = (uint32_t)b->nrows;
+        c->nrows = 0;
     }
-    uint16_t len[4] = { (uint16_t)r->keylen, (uint16_t)r->litlen, (uint16_t)r->sklen,
-                        (uint16_t)r->toklen };
-    char *rec = buf_alloc(b, 16 + (size_t)len[0] + len[1] + len[2] + len[3]);
-    if (!rec) {
+    if (!grow((void **)&b->rows, &b->rowcap, b->nrows + 1, sizeof *b->rows)) {
         b->oom = true;
         return;
     }
-    memcpy(rec, len, sizeof len);
-    memcpy(rec + 8, &r->id, sizeof r->id);
-    char *p = rec + 16;
-    memcpy(p, r->key, len[0]); p += len[0];
-    memcpy(p, r->lit, len[1]); p += len[1];
-    memcpy(p, r->sk, len[2]);  p += len[2];
-    memcpy(p, r->tok, len[3]);
-    uint64_t prefix = 0;
-    for (int i = 0; i < 8; i++)
-        prefix = prefix << 8 | (i < r->keylen ? (unsigned char)r->key[i] : 0);
-    b->rows[b->n++] = (packed_row){ prefix, rec };
+    unsigned char g[SB_GMAX];
+    memcpy(g, r->key, (size_t)r->keylen);
+    g[r->keylen] = 0;
+    memcpy(g + r->keylen + 1, r->lit, (size_t)r->litlen);
+    g[r->keylen + 1 + r->litlen] = 0;
+    int gl = r->keylen + r->litlen + 2;
+    b->rows[b->nrows++] = (gen_row){ arena_put(b, g, (size_t)gl, r->tok, (size_t)r->toklen),
+                                     (uint32_t)(b->ncl - 1), (uint16_t)gl, (uint16_t)r->toklen };
+    b->cl[b->ncl - 1].nrows++;
 }
 
 static const char *col(sqlite3_stmt *st, int i)
@@ -279,24 +443,27 @@ static const char *col(sqlite3_stmt *st, int i)
     return t ? (const char *)t : "";
 }
 
-/* Every client's index rows into b, reading the clients, phones and e-mails
- * tables side by side in id order. */
-static int collect_all(sqlite3 *h, row_buf *b)
+/* Every client's index rows, reading the clients, phones and e-mails
+ * tables side by side in id order. An erased client's card is a tombstone
+ * that no search finds (rk_search_index_client removed its rows). */
+static int collect_all(sqlite3 *h, gen *b)
 {
     sqlite3_stmt *cl = NULL, *ph = NULL, *em = NULL;
     int rc = SQLITE_ERROR;
     if (sqlite3_prepare_v2(h, "SELECT id, last_name, first_names, ifnull(hetu, ''), customer_no,"
-                              " birth_date FROM clients ORDER BY id", -1, &cl, NULL) ||
+                              " birth_date FROM clients"
+                              " WHERE id NOT IN (SELECT client_id FROM erasures) ORDER BY id",
+                           -1, &cl, NULL) ||
         sqlite3_prepare_v2(h, "SELECT client_id, number FROM client_phones ORDER BY client_id, pos",
                            -1, &ph, NULL) ||
         sqlite3_prepare_v2(h, "SELECT client_id, address FROM client_emails ORDER BY client_id, pos",
                            -1, &em, NULL))
         goto out;
     int prc = sqlite3_step(ph), erc = sqlite3_step(em);
+    client ic;
     while ((rc = sqlite3_step(cl)) == SQLITE_ROW && !b->oom) {
-        client ic;
-        memset(&ic, 0, sizeof ic);
         ic.id = sqlite3_column_int64(cl, 0);
+        ic.nphone = ic.nemail = 0;
         snprintf(ic.last, sizeof ic.last, "%s", col(cl, 1));
         snprintf(ic.first, sizeof ic.first, "%s", col(cl, 2));
         snprintf(ic.hetu, sizeof ic.hetu, "%s", col(cl, 3));
@@ -311,7 +478,7 @@ static int collect_all(sqlite3 *h, row_buf *b)
         for (; erc == SQLITE_ROW && sqlite3_column_int64(em, 0) <= ic.id; erc = sqlite3_step(em))
             if (sqlite3_column_int64(em, 0) == ic.id && ic.nemail < 8)
                 snprintf(ic.email[ic.nemail++], sizeof ic.email[0], "%s", col(em, 1));
-        sidx_client_rows(&ic, collect_cb, b);
+        sidx_client_rows(&ic, gen_cb, b);
     }
     if (rc == SQLITE_DONE && (prc == SQLITE_ERROR || erc == SQLITE_ERROR))
         rc = SQLITE_ERROR;
@@ -322,125 +489,243 @@ out:
     return b->oom ? SQLITE_NOMEM : rc == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
 }
 
-/* The rows of one key are side by side once sorted: their count goes to
- * search_stat here, which saves a pass over the whole table afterwards. */
-static int insert_stats(sqlite3 *h, const row_buf *b)
+/* Result order of clients: sortkey, then id. */
+static const gen *order_of;
+
+static int cmp_client(const void *pa, const void *pb)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_exec(h, "DELETE FROM search_stat", NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(h, "INSERT INTO search_stat(key, n) VALUES (?1, ?2)", -1, &st, NULL) !=
-            SQLITE_OK)
-        return SQLITE_ERROR;
-    int rc = SQLITE_DONE;
-    for (size_t i = 0; i < b->n && rc == SQLITE_DONE;) {
-        uint16_t len[4], l2[4];
-        int64_t id;
-        rec_lens(b->rows[i].rec, len, &id);
-        const char *key = b->rows[i].rec + 16;
-        int64_t n = 1;
-        size_t j = i + 1;
-        for (; j < b->n; j++) {
-            rec_lens(b->rows[j].rec, l2, &id);
-            if (cmp_bytes(key, len[0], b->rows[j].rec + 16, l2[0]) != 0)
-                break;
-            n += cmp_rows(&b->rows[j - 1], &b->rows[j]) != 0;   /* a twin row is stored once */
-        }
-        if (stat_wanted(key, len[0], n)) {
-            sqlite3_bind_text(st, 1, key, len[0], SQLITE_STATIC);
-            sqlite3_bind_int64(st, 2, n);
-            rc = sqlite3_step(st);
-            sqlite3_reset(st);
-        }
-        i = j;
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    const gen_client *a = &order_of->cl[*(const uint32_t *)pa], *b = &order_of->cl[*(const uint32_t *)pb];
+    int c = sb_cmp(order_of->arena + a->sk, a->skl, order_of->arena + b->sk, b->skl);
+    return c ? c : (a->id > b->id) - (a->id < b->id);
 }
 
-/* Sorting about 27 rows per client is a third of a rebuild: the two halves
- * are sorted side by side, then merged. */
-struct sort_half {
-    packed_row *rows;
+/* One client's rows in (g, tok) order. */
+static int cmp_row_in_client(const void *pa, const void *pb)
+{
+    const gen_row *a = &order_of->rows[*(const uint32_t *)pa], *b = &order_of->rows[*(const uint32_t *)pb];
+    const unsigned char *x = order_of->arena + a->off, *y = order_of->arena + b->off;
+    int c = sb_cmp(x, a->gl, y, b->gl);
+    return c ? c : sb_cmp(x + a->gl, a->tokl, y + b->gl, b->tokl);
+}
+
+typedef struct sort_el {
+    uint64_t p;           /* first 8 bytes of g, big-endian, zero-padded */
+    uint32_t row;
+    uint32_t rank;
+} sort_el;
+
+static uint64_t prefix8(const unsigned char *g, int gl)
+{
+    uint64_t p = 0;
+    for (int i = 0; i < 8; i++)
+        p = p << 8 | (i < gl ? g[i] : 0);
+    return p;
+}
+
+/* Stable LSD radix sort of a[0..n) by p, 8 bits a pass; passes where every
+ * element has the same byte are skipped. tmp has room for n. */
+static void radix_sort(sort_el *a, sort_el *tmp, size_t n)
+{
+    for (int shift = 0; shift < 64; shift += 8) {
+        size_t count[256] = { 0 };
+        for (size_t i = 0; i < n; i++)
+            count[(a[i].p >> shift) & 0xff]++;
+        if (n == 0 || count[(a[0].p >> shift) & 0xff] == n)
+            continue;
+        size_t sum = 0;
+        for (int i = 0; i < 256; i++) {
+            size_t c = count[i];
+            count[i] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(a[i].p >> shift) & 0xff]++] = a[i];
+        memcpy(a, tmp, n * sizeof *a);
+    }
+}
+
+/* Entries whose first 8 bytes tie but whose g is longer: full order. */
+static int cmp_el_full(const void *pa, const void *pb)
+{
+    const sort_el *a = pa, *b = pb;
+    const gen_row *x = &order_of->rows[a->row], *y = &order_of->rows[b->row];
+    const unsigned char *gx = order_of->arena + x->off, *gy = order_of->arena + y->off;
+    int c = sb_cmp(gx, x->gl, gy, y->gl);
+    if (c)
+        return c;
+    if (a->rank != b->rank)
+        return a->rank < b->rank ? -1 : 1;
+    return sb_cmp(gx + x->gl, x->tokl, gy + y->gl, y->tokl);
+}
+
+struct sort_part {
+    sort_el *a, *tmp;
     size_t n;
 };
 
-static void *sort_half_run(void *p)
+static void *sort_part_run(void *p)
 {
-    struct sort_half *h = p;
-    qsort(h->rows, h->n, sizeof *h->rows, cmp_rows);
+    struct sort_part *s = p;
+    radix_sort(s->a, s->tmp, s->n);
+    for (size_t i = 0; i < s->n;) {
+        size_t j = i + 1;
+        bool longer = order_of->rows[s->a[i].row].gl > 8;
+        for (; j < s->n && s->a[j].p == s->a[i].p; j++)
+            longer |= order_of->rows[s->a[j].row].gl > 8;
+        if (longer && j - i > 1)
+            qsort(s->a + i, j - i, sizeof *s->a, cmp_el_full);
+        i = j;
+    }
     return NULL;
 }
 
-static bool sort_rows(row_buf *b)
+/* All rows as sort elements in g order: split by the first byte into two
+ * parts of about equal size, each sorted on its own thread. */
+static sort_el *sort_rows(const gen *b, const uint32_t *rank_order)
 {
-    enum { PARALLEL_MIN = 1 << 16 };
-    if (b->n < PARALLEL_MIN) {
-        qsort(b->rows, b->n, sizeof *b->rows, cmp_rows);
-        return true;
+    sort_el *a = malloc(b->nrows * sizeof *a), *tmp = malloc(b->nrows * sizeof *tmp);
+    if (!a || !tmp) {
+        free(a);
+        free(tmp);
+        return NULL;
     }
-    packed_row *out = malloc(b->n * sizeof *out);
-    if (!out)
-        return false;
-    struct sort_half lo = { b->rows, b->n / 2 }, hi = { b->rows + b->n / 2, b->n - b->n / 2 };
+    size_t k = 0;
+    uint32_t local[512];
+    for (size_t r = 0; r < b->ncl; r++) {
+        const gen_client *c = &b->cl[rank_order[r]];
+        uint32_t n = c->nrows < 512 ? c->nrows : 512;
+        for (uint32_t i = 0; i < n; i++)
+            local[i] = c->row0 + i;
+        qsort(local, n, sizeof *local, cmp_row_in_client);
+        for (uint32_t i = 0; i < n; i++) {
+            const gen_row *row = &b->rows[local[i]];
+            a[k++] = (sort_el){ prefix8(b->arena + row->off, row->gl), local[i], (uint32_t)r };
+        }
+    }
+    /* the split: the first byte value at which half the rows are below */
+    size_t count[257] = { 0 };
+    for (size_t i = 0; i < k; i++)
+        count[(a[i].p >> 56) + 1]++;
+    int split = 0;
+    for (size_t below = 0; split < 256 && below + count[split + 1] <= k / 2; split++)
+        below += count[split + 1];
+    size_t nlo = 0;
+    for (int i = 0; i <= split; i++)
+        nlo += count[i];
+    /* stable partition into tmp, back into a */
+    size_t lo = 0, hi = nlo;
+    for (size_t i = 0; i < k; i++) {
+        if ((int)(a[i].p >> 56) < split)
+            tmp[lo++] = a[i];
+        else
+            tmp[hi++] = a[i];
+    }
+    memcpy(a, tmp, k * sizeof *a);
+    struct sort_part p1 = { a, tmp, nlo }, p2 = { a + nlo, tmp + nlo, k - nlo };
     pthread_t t;
-    bool threaded = pthread_create(&t, NULL, sort_half_run, &lo) == 0;
+    bool threaded = k >= (1 << 16) && pthread_create(&t, NULL, sort_part_run, &p1) == 0;
     if (!threaded)
-        sort_half_run(&lo);
-    sort_half_run(&hi);
+        sort_part_run(&p1);
+    sort_part_run(&p2);
     if (threaded)
         pthread_join(t, NULL);
-    size_t i = 0, j = 0, k = 0;
-    while (i < lo.n && j < hi.n)
-        out[k++] = cmp_rows(&hi.rows[j], &lo.rows[i]) < 0 ? hi.rows[j++] : lo.rows[i++];
-    while (i < lo.n)
-        out[k++] = lo.rows[i++];
-    while (j < hi.n)
-        out[k++] = hi.rows[j++];
-    free(b->rows);
-    b->rows = out;
-    b->rcap = b->n;
-    return true;
+    free(tmp);
+    return a;
 }
 
-static int insert_sorted(sqlite3 *h, const row_buf *b)
+/* Writes the sorted entries, the names and the per-key counts. */
+static int write_base(sqlite3 *h, const gen *b, const sort_el *a, const uint32_t *rank_order)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(h, "INSERT OR IGNORE INTO search_key(key, lit, sortkey, client_id, tok)"
-                              " VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st, NULL) != SQLITE_OK)
-        return SQLITE_ERROR;
-    int rc = SQLITE_DONE;
-    for (size_t i = 0; i < b->n && rc == SQLITE_DONE; i++) {
-        uint16_t len[4];
-        int64_t id;
-        rec_lens(b->rows[i].rec, len, &id);
-        const char *p = b->rows[i].rec + 16;
-        sqlite3_bind_text(st, 1, p, len[0], SQLITE_STATIC); p += len[0];
-        sqlite3_bind_text(st, 2, p, len[1], SQLITE_STATIC); p += len[1];
-        sqlite3_bind_blob(st, 3, p, len[2], SQLITE_STATIC); p += len[2];
-        sqlite3_bind_int64(st, 4, id);
-        sqlite3_bind_text(st, 5, p, len[3], SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        sqlite3_reset(st);
+    sb_writer w;
+    struct stat_out o;
+    int rc = stat_open(h, &o);
+    if (rc == SQLITE_OK)
+        rc = sb_writer_open(&w, h);
+    else
+        return rc;
+    const unsigned char *key = NULL;
+    int keyl = 0;
+    int64_t n = 0;
+    for (size_t i = 0; i < b->nrows && rc == SQLITE_OK; i++) {
+        /* the rows are in client order, the entries in group order: fetch
+         * ahead what the coming entries will read */
+        if (i + 16 < b->nrows)
+            __builtin_prefetch(&b->rows[a[i + 16].row]);
+        if (i + 8 < b->nrows)
+            __builtin_prefetch(b->arena + b->rows[a[i + 8].row].off);
+        const gen_row *row = &b->rows[a[i].row];
+        const unsigned char *g = b->arena + row->off;
+        int kl = (int)strlen((const char *)g);
+        if (!key || kl != keyl || memcmp(g, key, (size_t)kl)) {
+            if (key)
+                stat_put(&o, key, keyl, n);
+            key = g;
+            keyl = kl;
+            n = 0;
+        }
+        n++;
+        rc = sb_writer_add(&w, g, row->gl, a[i].rank, (const char *)g + row->gl, row->tokl);
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    if (key)
+        stat_put(&o, key, keyl, n);
+    int wrc = sb_writer_close(&w), orc = stat_close(&o);
+    last_rebuild.blocks = w.blocks;
+    last_rebuild.bytes = w.bytes;
+    if (rc == SQLITE_OK)
+        rc = wrc != SQLITE_OK ? wrc : orc;
+    sb_names_writer nw;
+    if (rc == SQLITE_OK)
+        rc = sb_names_writer_open(&nw, h);
+    else
+        return rc;
+    for (size_t r = 0; r < b->ncl && rc == SQLITE_OK; r++) {
+        const gen_client *c = &b->cl[rank_order[r]];
+        rc = sb_names_writer_add(&nw, b->arena + c->sk, c->skl, c->id);
+    }
+    int nrc = sb_names_writer_close(&nw, h);
+    return rc != SQLITE_OK ? rc : nrc;
 }
 
 int rk_search_rebuild(rk_db *db, rk_err *err)
 {
     sqlite3 *h = rk_db_handle(db);
-    row_buf b;
+    gen b;
     memset(&b, 0, sizeof b);
+    uint32_t *rank_order = NULL;
+    sort_el *sorted = NULL;
+    memset(&last_rebuild, 0, sizeof last_rebuild);
+    double t0 = now_s();
     int rc = collect_all(h, &b);
-    if (rc == SQLITE_OK && !sort_rows(&b))
+    double t1 = now_s(), t2 = t1, t3 = t1;
+    if (rc == SQLITE_OK && b.ncl > UINT32_MAX / 2)
+        rc = SQLITE_TOOBIG;
+    if (rc == SQLITE_OK && !(rank_order = malloc((b.ncl + 1) * sizeof *rank_order)))
         rc = SQLITE_NOMEM;
+    if (rc == SQLITE_OK) {
+        for (size_t i = 0; i < b.ncl; i++)
+            rank_order[i] = (uint32_t)i;
+        order_of = &b;
+        qsort(rank_order, b.ncl, sizeof *rank_order, cmp_client);
+        t2 = now_s();
+        if (!(sorted = sort_rows(&b, rank_order)))
+            rc = SQLITE_NOMEM;
+        t3 = now_s();
+    }
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(h, "DELETE FROM search_key", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
-        rc = insert_sorted(h, &b);
+        rc = sb_clear(h);
     if (rc == SQLITE_OK)
-        rc = insert_stats(h, &b);
-    buf_free(&b);
+        rc = write_base(h, &b, sorted, rank_order);
+    last_rebuild = (rk_search_rebuild_times){ .clients = b.ncl, .rows = b.nrows,
+        .blocks = last_rebuild.blocks, .bytes = last_rebuild.bytes, .collect = t1 - t0,
+        .order = t2 - t1, .sort = t3 - t2, .write = now_s() - t3 };
+    order_of = NULL;
+    free(sorted);
+    free(rank_order);
+    free(b.arena);
+    free(b.cl);
+    free(b.rows);
     if (rc == SQLITE_NOMEM)
         return rk_err_set(err, RK_EFAIL, _("Out of memory while rebuilding the search index."));
     if (rc != SQLITE_OK)

@@ -13,19 +13,38 @@
  * sign, customer number, phone numbers, e-mail addresses). Called inside the
  * transaction that writes the client, with the stored values before (NULL
  * for a new client) and after: the old rows are found by recomputing their
- * keys, so every change to these fields must come through here. */
+ * keys, so every change to these fields must come through here. A client
+ * of the packed base leaves it (its entries and its name there are
+ * removed) and its new rows go to search_key. */
 int rk_search_index_client(rk_db *db, const rk_client *old_raw, const rk_client *raw,
                            rk_err *err);
 /* Recounts the prefix statistics that choose a query plan (after bulk
  * inserts; they only guide speed, never results). */
 int rk_search_refresh_stats(rk_db *db, rk_err *err);
 
-/* Regenerates every row of the index from the clients table, sorted and
- * written in key order, then recounts the statistics. Inside the caller's
- * transaction. For bulk additions (rk_clients_create_stream): much faster
- * than row by row once the batch is a fair part of the registry; it holds
- * all rows in memory meanwhile (about 1.5 GB at a million clients). */
+/* Rewrites the whole index from the clients table as the packed base
+ * (db/search_base.h), empties search_key, and recounts the statistics.
+ * Inside the caller's transaction. For bulk additions
+ * (rk_clients_create_stream): about 10 s at a million clients, holding
+ * the rows in memory meanwhile (about 1.6 GiB). */
 int rk_search_rebuild(rk_db *db, rk_err *err);
+
+/* The phases of this process's last rebuild, for make bench. */
+typedef struct rk_search_rebuild_times {
+    size_t clients, rows;          /* clients indexed, entries written */
+    int64_t blocks, bytes;         /* entry blocks and their bytes */
+    double collect, order, sort, write;   /* seconds */
+} rk_search_rebuild_times;
+void rk_search_last_rebuild(rk_search_rebuild_times *out);
+
+/* Calls cb for every row of the index, both the rows saves wrote and the
+ * base's entries (with the sortkey and id of their rank; id 0 would be an
+ * entry left behind by a client that changed), in no set order. For
+ * tests and checks. */
+typedef void (*rk_search_row_cb)(const char *key, int kl, const char *lit, int ll,
+                                 const unsigned char *sk, int skl, int64_t id, const char *tok,
+                                 int tl, void *ctx);
+int rk_search_each_row(rk_db *db, rk_search_row_cb cb, void *ctx, rk_err *err);
 
 /* Ids of clients matching every word of `query` (prefix of each word, in any
  * order; case- and diacritic-insensitive, exact letters ranked first),

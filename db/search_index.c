@@ -2,6 +2,7 @@
 /* Search-as-you-type index and query engine, ported from the 1M-client
  * study (design and figures: BENCHMARKS.md). */
 #include "search_index.h"
+#include "search_base.h"
 #include "search_fold.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,10 +136,12 @@ typedef struct qword {
 
 typedef struct arow { const unsigned char *sk; int skl; int64_t id; } arow;
 
-enum { S_STMT, S_ARRAY };
+enum { S_STMT, S_ARRAY, S_BASE };
 typedef struct src {
     int type;
     sqlite3_stmt *st;
+    sb_cursor *cur;              /* S_BASE: entries of the group g */
+    unsigned char g[SB_GMAX]; int gl;
     int filt;                    /* 0 none, 1 literal tok prefix, 2 folded tok prefix, 3 folded but not literal */
     const char *fp; int fpl;     /* filter prefix (folded for 2/3, literal for 1) */
     const char *fp2; int fp2l;   /* filt 3: literal prefix that must NOT match */
@@ -149,8 +152,9 @@ typedef struct src {
 static void skfold_init(void);
 
 #define NPOOL 160
-#define MAXSRC 160
+#define MAXSRC 320
 #define MAXW 8
+#define NBPOOL 168   /* base cursors: one per row stream, and a few for enumerating */
 
 struct sidx {
     sqlite3 *db;
@@ -159,6 +163,10 @@ struct sidx {
     sqlite3_stmt *lit_first, *lit_next, *grp_first, *grp_next, *collect, *client;
     sqlite3_stmt *stat_eq, *stat_range;   /* NULL without search_stat */
     src srcs[MAXSRC]; int nsrc;
+    sb_names names;                       /* the base's ranks, per rebuild */
+    int base;                             /* the base has entries (this query) */
+    sqlite3_stmt *bprobe;
+    sqlite3_stmt *bfwd[NBPOOL]; sb_cursor bcur[NBPOOL]; int nbcur_used;
     char *arena; size_t arena_cap, arena_used;
     arow *crow; int crow_cap;
     sidx_stats *st;
@@ -200,6 +208,10 @@ sidx *sidx_open(sqlite3 *db)
         sqlite3_prepare_v2(db, "SELECT total(n) FROM search_stat WHERE key>=?1 AND key<?2", -1, &s->stat_range, NULL) != SQLITE_OK) {
         sqlite3_finalize(s->stat_eq); s->stat_eq = s->stat_range = NULL;
     }
+    s->names.gen = -1;
+    s->bprobe = prep(db, SB_PROBE_SQL);
+    for (int i = 0; i < NBPOOL; i++)
+        s->bfwd[i] = prep(db, SB_FWD_SQL);
     s->arena_cap = 4u << 20;
     s->arena = malloc(s->arena_cap);
     s->crow_cap = 1 << 16;
@@ -215,7 +227,59 @@ void sidx_close(sidx *s)
     sqlite3_finalize(s->grp_first); sqlite3_finalize(s->grp_next);
     sqlite3_finalize(s->collect); sqlite3_finalize(s->client);
     sqlite3_finalize(s->stat_eq); sqlite3_finalize(s->stat_range);
+    sqlite3_finalize(s->bprobe);
+    for (int i = 0; i < NBPOOL; i++) sqlite3_finalize(s->bfwd[i]);
+    sb_names_free(&s->names);
     free(s->arena); free(s->crow); free(s);
+}
+
+sb_names *sidx_base_names(sidx *s)
+{
+    return sb_names_sync(s->db, &s->names) == SQLITE_OK ? &s->names : NULL;
+}
+
+/* ---- the base ---- */
+
+/* key 0x00 lit 0x00: an entry's group in the base */
+static int make_g(unsigned char *g, const char *key, int kl, const char *lit, int ll)
+{
+    if (kl + ll + 2 > SB_GMAX) return -1;
+    memcpy(g, key, (size_t)kl); g[kl] = 0;
+    memcpy(g + kl + 1, lit, (size_t)ll); g[kl + 1 + ll] = 0;
+    return kl + ll + 2;
+}
+
+static sb_cursor *base_cursor(sidx *s)
+{
+    if (s->nbcur_used >= NBPOOL) return NULL;
+    sb_cursor *c = &s->bcur[s->nbcur_used];
+    memset(c, 0, sizeof *c);
+    c->fwd = s->bfwd[s->nbcur_used++];
+    return c;
+}
+
+static sb_cursor *base_seek(sidx *s, const void *t, int tl)
+{
+    sb_cursor *c = base_cursor(s);
+    if (!c) return NULL;
+    s->st->probes++;
+    if (sb_seek(s->bprobe, c, t, tl) != SQLITE_OK) c->valid = false;
+    return c;
+}
+
+/* The base entry's client, or 0 for a rank whose client has changed since. */
+static int64_t base_client(sidx *s, const sb_cursor *c, const unsigned char **sk, int *skl)
+{
+    if (c->rank >= s->names.n) return 0;
+    *sk = s->names.arena + s->names.off[c->rank];
+    *skl = s->names.len[c->rank];
+    return s->names.id[c->rank];
+}
+
+/* After a cursor is used up for enumerating: its statement goes back. */
+static void base_release(sidx *s, sb_cursor *c)
+{
+    if (c && c == &s->bcur[s->nbcur_used - 1]) { sqlite3_reset(c->fwd); s->nbcur_used--; }
 }
 
 static void *arena_alloc(sidx *s, size_t n)
@@ -257,18 +321,39 @@ static int fold_starts_with(const char *tok, int tl, const char *f, int fl)
 
 /* --- sources --- */
 
-static src *add_stmt_src(sidx *s, const char *key, int kl, const char *lit, int ll, int filt, const char *fp, int fpl)
+/* The rows of (key, lit) in result order: a stream over search_key and,
+ * when there is a base, one over its entries of the same group. */
+static void add_stmt_src(sidx *s, const char *key, int kl, const char *lit, int ll, int filt,
+                         const char *fp, int fpl, const char *fp2, int fp2l)
 {
-    if (s->nsrc >= MAXSRC || s->npool_used >= NPOOL - 1 || s->npool2_used >= NPOOL) return NULL;   /* pool[NPOOL-1]: sampling */
+    if (s->nsrc >= MAXSRC - 1 || s->npool_used >= NPOOL - 1 || s->npool2_used >= NPOOL) return;   /* pool[NPOOL-1]: sampling */
     src *x = &s->srcs[s->nsrc++];
     memset(x, 0, sizeof *x);
     x->type = S_STMT;
     x->st = filt ? s->pool[s->npool_used++] : s->pool2[s->npool2_used++];
     sqlite3_bind_text(x->st, 1, key, kl, SQLITE_TRANSIENT);
     sqlite3_bind_text(x->st, 2, lit, ll, SQLITE_TRANSIENT);
-    x->filt = filt; x->fp = fp; x->fpl = fpl;
+    x->filt = filt; x->fp = fp; x->fpl = fpl; x->fp2 = fp2; x->fp2l = fp2l;
     s->st->probes++;
-    return x;
+    if (!s->base) return;
+    src *b = &s->srcs[s->nsrc];
+    memset(b, 0, sizeof *b);
+    b->type = S_BASE;
+    b->filt = filt; b->fp = fp; b->fpl = fpl; b->fp2 = fp2; b->fp2l = fp2l;
+    if ((b->gl = make_g(b->g, key, kl, lit, ll)) < 0) return;
+    if (!(b->cur = base_seek(s, b->g, b->gl))) return;
+    s->nsrc++;
+}
+
+/* Does tok pass the stream's filter? */
+static int tok_passes(const src *x, const char *tok, int tl)
+{
+    if (!x->filt) return 1;
+    if (x->filt == 1 ? !starts_with(tok, tl, x->fp, x->fpl) : !fold_starts_with(tok, tl, x->fp, x->fpl))
+        return 0;
+    if (x->filt == 3 && starts_with(tok, tl, x->fp2, x->fp2l))
+        return 0;
+    return 1;
 }
 
 static void src_next(sidx *s, src *x)
@@ -280,14 +365,27 @@ static void src_next(sidx *s, src *x)
         } else x->valid = 0;
         return;
     }
+    if (x->type == S_BASE) {
+        sb_cursor *c = x->cur;
+        while (c->valid && c->gl == x->gl && !memcmp(c->g, x->g, (size_t)x->gl)) {
+            s->st->rows++;
+            const unsigned char *sk; int skl;
+            int ok = tok_passes(x, c->tok, c->tokl);
+            int64_t id = ok ? base_client(s, c, &sk, &skl) : 0;
+            sb_next(c);
+            if (!id) continue;
+            x->sk = sk; x->skl = skl; x->id = id; x->valid = 1;
+            return;
+        }
+        x->valid = 0;
+        return;
+    }
     while (sqlite3_step(x->st) == SQLITE_ROW) {
         s->st->rows++;
         if (x->filt) {
             const char *tok = (const char *)sqlite3_column_text(x->st, 2);
             int tl = sqlite3_column_bytes(x->st, 2);
-            if (x->filt == 1 ? !starts_with(tok, tl, x->fp, x->fpl) : !fold_starts_with(tok, tl, x->fp, x->fpl))
-                continue;
-            if (x->filt == 3 && starts_with(tok, tl, x->fp2, x->fp2l))
+            if (!tok_passes(x, tok, tl))
                 continue;
         }
         x->sk = sqlite3_column_blob(x->st, 0);
@@ -314,8 +412,79 @@ static int arow_cmp(const void *pa, const void *pb)
     return cmp_sk(a->sk, a->skl, a->id, b->sk, b->skl, b->id);
 }
 
+typedef struct grp { char *k; int kl; char *l; int ll; } grp;
+
+/* Distinct (key, lit) groups of the base from lo on, while the key is
+ * below hi (hi NULL: while the key is lo itself), into the arena; at most
+ * max + 1. */
+static int base_groups(sidx *s, const char *lo, int lol, const char *hi, int hil, grp *g, int max)
+{
+    unsigned char t[SB_GMAX + 2];
+    int tl;
+    if (hi) { if (lol > SB_GMAX) return 0; memcpy(t, lo, (size_t)lol); tl = lol; }
+    else { if (lol + 1 > SB_GMAX) return 0; memcpy(t, lo, (size_t)lol); t[lol] = 0; tl = lol + 1; }
+    sb_cursor *c = base_seek(s, t, tl);
+    int n = 0;
+    while (c && c->valid && n <= max) {
+        if (hi ? sb_cmp(c->g, c->keyl, hi, hil) >= 0
+               : (c->keyl != lol || memcmp(c->g, lo, (size_t)lol)))
+            break;
+        int ll = c->gl - c->keyl - 2;
+        if (ll < 0) break;
+        char *k = arena_alloc(s, (size_t)c->keyl + 1), *l = arena_alloc(s, (size_t)ll + 1);
+        if (!k || !l) break;
+        memcpy(k, c->g, (size_t)c->keyl); k[c->keyl] = 0;
+        memcpy(l, c->g + c->keyl + 1, (size_t)ll); l[ll] = 0;
+        g[n++] = (grp){ k, c->keyl, l, ll };
+        /* the next group: past every entry of this one */
+        memcpy(t, c->g, (size_t)c->gl - 1);
+        t[c->gl - 1] = 1;
+        tl = c->gl;
+        s->st->probes++;
+        if (sb_seek(s->bprobe, c, t, tl) != SQLITE_OK) break;
+    }
+    base_release(s, c);
+    return n;
+}
+
+static int grp_cmp(const grp *a, const grp *b)
+{
+    int c = sb_cmp(a->k, a->kl, b->k, b->kl);
+    return c ? c : sb_cmp(a->l, a->ll, b->l, b->ll);
+}
+
+/* Merges two sorted group lists into a (distinct, at most max + 1). */
+static int merge_groups(grp *a, int na, const grp *b, int nb, int max, sidx *s)
+{
+    grp *m = arena_alloc(s, sizeof(grp) * (size_t)(na + nb + 1));
+    if (!m) return na;
+    int i = 0, j = 0, n = 0;
+    while ((i < na || j < nb) && n <= max) {
+        int c = i >= na ? 1 : j >= nb ? -1 : grp_cmp(&a[i], &b[j]);
+        if (c <= 0) { m[n++] = a[i++]; if (c == 0) j++; }
+        else m[n++] = b[j++];
+    }
+    memcpy(a, m, sizeof(grp) * (size_t)n);
+    return n;
+}
+
 /* enumerate lits of one key: returns count, lits copied to arena */
+static int enum_lits_rows(sidx *s, const char *key, int kl, char **lits, int *lls, int max);
 static int enum_lits(sidx *s, const char *key, int kl, char **lits, int *lls, int max)
+{
+    int n = enum_lits_rows(s, key, kl, lits, lls, max);
+    if (!s->base) return n;
+    grp *a = arena_alloc(s, sizeof(grp) * (size_t)(2 * max + 2)), *b = arena_alloc(s, sizeof(grp) * (size_t)(max + 2));
+    if (!a || !b) return n;
+    for (int i = 0; i < n; i++) a[i] = (grp){ (char *)key, kl, lits[i], lls[i] };
+    int nb = base_groups(s, key, kl, NULL, 0, b, max);
+    n = merge_groups(a, n, b, nb, max, s);
+    if (n > max) n = max;
+    for (int i = 0; i < n; i++) { lits[i] = a[i].l; lls[i] = a[i].ll; }
+    return n;
+}
+
+static int enum_lits_rows(sidx *s, const char *key, int kl, char **lits, int *lls, int max)
 {
     int n = 0;
     sqlite3_stmt *q = s->lit_first;
@@ -337,10 +506,19 @@ static int enum_lits(sidx *s, const char *key, int kl, char **lits, int *lls, in
     return n;
 }
 
-typedef struct grp { char *k; int kl; char *l; int ll; } grp;
-
 /* enumerate distinct (key,lit) in [lo, hi); returns count (max+1 = overflow) */
+static int enum_groups_rows(sidx *s, const char *lo, int lol, const char *hi, int hil, grp *g, int max);
 static int enum_groups(sidx *s, const char *lo, int lol, const char *hi, int hil, grp *g, int max)
+{
+    int n = enum_groups_rows(s, lo, lol, hi, hil, g, max);
+    if (!s->base || n > max) return n;
+    grp *b = arena_alloc(s, sizeof(grp) * (size_t)(max + 2));
+    if (!b) return max + 1;
+    int nb = base_groups(s, lo, lol, hi, hil, b, max);
+    return merge_groups(g, n, b, nb, max, s);
+}
+
+static int enum_groups_rows(sidx *s, const char *lo, int lol, const char *hi, int hil, grp *g, int max)
 {
     int n = 0;
     sqlite3_stmt *q = s->grp_first;
@@ -430,6 +608,23 @@ static int collect(sidx *s, const char *lo, int lol, const char *hi, int hil, in
         r->sk = sk; r->skl = skl; r->id = sqlite3_column_int64(q, 3);
     }
     sqlite3_reset(q);
+    sb_cursor *c = s->base ? base_seek(s, lo, lol) : NULL;
+    for (; c && c->valid && sb_cmp(c->g, c->keyl, hi, hil) < 0; sb_next(c)) {
+        s->st->rows++;
+        const unsigned char *sk; int skl;
+        int64_t id = base_client(s, c, &sk, &skl);
+        if (!id) continue;
+        if (++total > SIDX_C_COLLECT || total > cap) { base_release(s, c); return -1; }
+        int is_ex = 1;
+        if (exact_part) {
+            int ll = c->gl - c->keyl - 2;
+            const char *l = (const char *)c->g + c->keyl + 1;
+            is_ex = ll > 0 ? starts_with(l, ll, w->q, w->ql) : starts_with((const char *)c->g, c->keyl, w->q, w->ql);
+        }
+        arow *r = is_ex ? &ex[nex++] : &rest[nrest++];
+        r->sk = sk; r->skl = skl; r->id = id;
+    }
+    base_release(s, c);
     p->ex = sorted_copy(s, ex, nex); p->nex = nex;
     p->rest = sorted_copy(s, rest, nrest); p->nrest = nrest;
     if (!p->ex || !p->rest) return -1;
@@ -501,6 +696,14 @@ static void plan_decide(sidx *s, const qword *w, const char *marker, int L, int 
             if (starts_with(tok, sqlite3_column_bytes(q, 2), w->f, w->fl)) h++;
         }
         sqlite3_reset(q);
+        unsigned char g0[SB_GMAX];
+        int g0l = s->base ? make_g(g0, p->key, k0l, "", 0) : -1;
+        sb_cursor *c = g0l > 0 ? base_seek(s, g0, g0l) : NULL;
+        for (; c && c->valid && m < 256 && c->gl == g0l && !memcmp(c->g, g0, (size_t)g0l); sb_next(c)) {
+            s->st->rows++; m++;
+            if (starts_with(c->tok, c->tokl, w->f, w->fl)) h++;
+        }
+        base_release(s, c);
         double est = m ? n0 * h / m : 0;
         if (est > sqrt(50.0 * n0)) try_collect = 0;
     }
@@ -535,13 +738,13 @@ static void ns_sources(sidx *s, const qword *w, const char *marker, int L, int i
     case K_PREFIX: {
         int same = (w->ql == w->fl && !memcmp(w->q, w->f, (size_t)w->fl));
         const char *exl = same ? "" : w->q; int exll = same ? 0 : w->ql;
-        if (want_exact) { add_stmt_src(s, p->key, p->kl, exl, exll, 0, NULL, 0); used = 1; }
+        if (want_exact) { add_stmt_src(s, p->key, p->kl, exl, exll, 0, NULL, 0, NULL, 0); used = 1; }
         else {
             plan_lits(s, p, p->kl);
             for (int i = 0; i < p->nlits; i++) {
                 int is_ex = p->lls[i] == exll && !memcmp(p->lits[i], exl, (size_t)exll);
                 if (want_rest && is_ex) continue;
-                add_stmt_src(s, p->key, p->kl, p->lits[i], p->lls[i], 0, NULL, 0); used++;
+                add_stmt_src(s, p->key, p->kl, p->lits[i], p->lls[i], 0, NULL, 0, NULL, 0); used++;
             }
         }
         snprintf(plan + pl, plansz - pl, "%sP%d", pl ? "+" : "", used);
@@ -554,7 +757,7 @@ static void ns_sources(sidx *s, const qword *w, const char *marker, int L, int i
                 int is_ex = starts_with(lit, litl, w->q, w->ql);
                 if (is_ex != want_exact) continue;
             }
-            add_stmt_src(s, p->g[i].k, p->g[i].kl, p->g[i].l, p->g[i].ll, 0, NULL, 0); used++;
+            add_stmt_src(s, p->g[i].k, p->g[i].kl, p->g[i].l, p->g[i].ll, 0, NULL, 0, NULL, 0); used++;
         }
         snprintf(plan + pl, plansz - pl, "%sG%d/%d", pl ? "+" : "", used, p->ng);
         break;
@@ -571,13 +774,14 @@ static void ns_sources(sidx *s, const qword *w, const char *marker, int L, int i
         int k0l = ml + L;
         int same = (pb == L && !memcmp(w->q, w->f, (size_t)L));
         const char *l0 = same ? "" : w->q; int l0l = same ? 0 : pb;
-        if (want_exact) { add_stmt_src(s, p->key, k0l, l0, l0l, 1, w->q, w->ql); used = 1; }
+        if (want_exact) { add_stmt_src(s, p->key, k0l, l0, l0l, 1, w->q, w->ql, NULL, 0); used = 1; }
         else {
             plan_lits(s, p, k0l);
             for (int i = 0; i < p->nlits; i++) {
                 int is_l0 = p->lls[i] == l0l && !memcmp(p->lits[i], l0, (size_t)l0l);
-                add_stmt_src(s, p->key, k0l, p->lits[i], p->lls[i], (want_rest && is_l0) ? 3 : 2, w->f, w->fl);
-                if (want_rest && is_l0) s->srcs[s->nsrc - 1].fp2 = w->q, s->srcs[s->nsrc - 1].fp2l = w->ql;
+                int rest_of_l0 = want_rest && is_l0;
+                add_stmt_src(s, p->key, k0l, p->lits[i], p->lls[i], rest_of_l0 ? 3 : 2, w->f, w->fl,
+                             rest_of_l0 ? w->q : NULL, rest_of_l0 ? w->ql : 0);
                 used++;
             }
         }
@@ -799,7 +1003,8 @@ static void reset_sources(sidx *s)
 {
     for (int i = 0; i < s->npool_used; i++) { sqlite3_reset(s->pool[i]); sqlite3_clear_bindings(s->pool[i]); }
     for (int i = 0; i < s->npool2_used; i++) { sqlite3_reset(s->pool2[i]); sqlite3_clear_bindings(s->pool2[i]); }
-    s->npool_used = s->npool2_used = 0;
+    for (int i = 0; i < s->nbcur_used; i++) { sqlite3_reset(s->bfwd[i]); sqlite3_clear_bindings(s->bfwd[i]); }
+    s->npool_used = s->npool2_used = s->nbcur_used = 0;
     s->nsrc = 0;
 }
 
@@ -857,6 +1062,9 @@ int sidx_search(sidx *s, const char *query, int64_t *ids, int max, sidx_stats *s
      * statement would otherwise take and drop the file lock (~11 syscalls). */
     int own_txn = SIDX_OWN_TXN && sqlite3_get_autocommit(s->db);
     if (own_txn) sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+    /* The base's ranks in memory match the base on disk (reloaded after a
+     * rebuild, also by another process). Without them, search the rows. */
+    s->base = sb_names_sync(s->db, &s->names) == SQLITE_OK && s->names.n > 0;
 
     int drv = 0, any_name = 0;
     double best = 0;

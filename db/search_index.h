@@ -81,6 +81,10 @@ typedef struct sidx_stats {
     int truncated;       /* budget hit */
 } sidx_stats;
 
+/* The ranks of the packed base (search_base.h), synchronised with the
+ * file; NULL on a read error. */
+struct sb_names *sidx_base_names(sidx *s);
+
 /* Runs a query; writes up to max client ids in result order. Returns count. */
 int sidx_search(sidx *s, const char *query, int64_t *ids, int max, sidx_stats *st);
 

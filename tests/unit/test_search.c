@@ -7,6 +7,7 @@
 #include "clients.h"
 #include "demo_data.h"
 #include "db_search.h"
+#include "rights.h"
 
 #include <sqlite3.h>
 
@@ -32,6 +33,17 @@ static int64_t add(rk_session *s, const char *first, const char *last, const cha
     int64_t id = c->id;
     rk_client_free(c);
     return id;
+}
+
+/* Moves the whole index into the packed base, as a large import does. */
+static void to_base(rk_session *s)
+{
+    rk_err err;
+    ck_assert_int_eq(rk_db_begin(s->db, &err), RK_OK);
+    ck_assert_msg(rk_search_rebuild(s->db, &err) == RK_OK, "%s", err.msg);
+    ck_assert_int_eq(rk_db_commit(s->db, &err), RK_OK);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT count(*) FROM search_key"), 0);
+    ck_assert_int_gt(fix_sql_int(s, "SELECT count(*) FROM search_base"), 0);
 }
 
 /* The hits' names joined with '|'. */
@@ -61,6 +73,10 @@ START_TEST(finnish_order_and_exact_first)
     add(s, "Anna", "Aalto", NULL, NULL, NULL);
     add(s, "Ville", "Mäkinen", NULL, NULL, NULL);
     add(s, "Aino", "Makkonen", NULL, NULL, NULL);
+    /* The same answers from rows saves wrote and from the packed base. */
+    for (int part = 0; part < 2; part++) {
+        if (part == 1)
+            to_base(s);
     /* å, ä, ö after z, in that order. */
     ck_assert_str_eq(names(s, "anna"), "Aalto, Anna|Zetterberg, Anna|Åberg, Anna|Ärväs, Anna|Öhman, Anna");
     /* Both find both (diacritics do not matter); exact letters rank first. */
@@ -73,6 +89,7 @@ START_TEST(finnish_order_and_exact_first)
     ck_assert_str_eq(names(s, "ann öh"), "Öhman, Anna");
     ck_assert_str_eq(names(s, "aberg"), "Åberg, Anna");
     ck_assert_str_eq(names(s, "zz"), "");
+    }
     rk_session_logout(s);
 }
 END_TEST
@@ -82,6 +99,9 @@ START_TEST(identifiers_phone_email)
     rk_session *s = fix_login("dpo");
     int64_t a = add(s, "Anna", "Mäkinen", "131052-308T", "040 123 4567", "anna.makinen@example.com");
     add(s, "Pekka", "Virtanen", "010101-123N", "+358 50 765 4321", "pekka@example.org");
+    for (int part = 0; part < 2; part++) {
+        if (part == 1)
+            to_base(s);
     ck_assert_str_eq(names(s, "131052-308T"), "Mäkinen, Anna");
     ck_assert_str_eq(names(s, "131052"), "Mäkinen, Anna");
     ck_assert_str_eq(names(s, "040 123"), "Mäkinen, Anna");
@@ -89,6 +109,7 @@ START_TEST(identifiers_phone_email)
     ck_assert_str_eq(names(s, "050 7654"), "Virtanen, Pekka");
     ck_assert_str_eq(names(s, "anna.mak"), "Mäkinen, Anna");
     ck_assert_str_eq(names(s, "100001"), "Mäkinen, Anna");
+    }
     (void)a;
     rk_session_logout(s);
 }
@@ -98,6 +119,9 @@ START_TEST(index_follows_saves_and_roles)
 {
     rk_session *d = fix_login("dpo");
     int64_t id = add(d, "Anna", "Mäkinen", "131052-308T", NULL, NULL);
+    /* A client of the packed base that changes leaves it, names and all. */
+    to_base(d);
+    ck_assert_str_eq(names(d, "mäkinen"), "Mäkinen, Anna");
     rk_client *o, *e;
     rk_err err;
     rk_conflict cf;
@@ -107,6 +131,10 @@ START_TEST(index_follows_saves_and_roles)
     ck_assert_int_eq(rk_clients_save(d, o, e, &cf, &err), RK_OK);
     ck_assert_str_eq(names(d, "mäkinen"), "");
     ck_assert_str_eq(names(d, "korh"), "Korhonen, Anna");
+    ck_assert_str_eq(names(d, "131052"), "Korhonen, Anna");
+    ck_assert_int_eq(fix_sql_int(d, "SELECT count(*) FROM search_base"), 0);
+    ck_assert_int_eq(fix_sql_int(d, "SELECT count(*) FROM search_base_names"
+                                    " WHERE instr(data, CAST('KINEN' AS BLOB)) > 0"), 0);
     rk_client_free(o);
     rk_client_free(e);
     rk_session_logout(d);
@@ -146,11 +174,71 @@ static uint64_t table_digest(rk_session *s, const char *sql, int64_t *rows)
     return h;
 }
 
-/* The index's whole content. */
+struct lines {
+    char **l;
+    size_t n, cap;
+    int64_t orphans;    /* base entries whose client has left the base */
+};
+
+static void line_cb(const char *key, int kl, const char *lit, int ll, const unsigned char *sk,
+                    int skl, int64_t id, const char *tok, int tl, void *ctx)
+{
+    struct lines *x = ctx;
+    if (!id)
+        x->orphans++;
+    if (x->n == x->cap) {
+        x->cap = x->cap ? x->cap * 2 : 4096;
+        x->l = realloc(x->l, x->cap * sizeof *x->l);
+    }
+    char hex[600] = "";
+    for (int i = 0; i < skl && i < 290; i++)
+        sprintf(hex + 2 * i, "%02x", sk[i]);
+    char buf[1200];
+    snprintf(buf, sizeof buf, "%.*s|%.*s|%s|%lld|%.*s", kl, key, ll, lit, hex, (long long)id, tl, tok);
+    x->l[x->n++] = strdup(buf);
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The index's whole content, both parts, as one digest. */
 static uint64_t index_digest(rk_session *s, int64_t *rows)
 {
-    return table_digest(s, "SELECT key, lit, hex(sortkey), client_id, tok FROM search_key"
-                           " ORDER BY key, lit, sortkey, client_id, tok", rows);
+    struct lines x = { 0 };
+    rk_err err;
+    ck_assert_msg(rk_search_each_row(s->db, line_cb, &x, &err) == RK_OK, "%s", err.msg);
+    ck_assert_int_eq(x.orphans, 0);
+    qsort(x.l, x.n, sizeof *x.l, cmp_line);
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < x.n; i++) {
+        for (const char *t = x.l[i]; *t; t++)
+            h = (h ^ (unsigned char)*t) * 1099511628211u;
+        h = (h ^ 0x1f) * 1099511628211u;
+        free(x.l[i]);
+    }
+    free(x.l);
+    *rows = (int64_t)x.n;
+    return h;
+}
+
+/* Patterns that take each plan of the engine: one-letter prefixes,
+ * groups of whole words, collected rows, digit and e-mail prefixes,
+ * several words. */
+static const char *const queries[] = { "aalt", "östman", "ostm", "040 555", "m", "ma", "mak", "mäk",
+                                       "virtanen", "anna m", "a", "ö", "131", "1310", "1000",
+                                       "matti.", "anna.k", "040", "+35840", "m a", "virt mat", "zz",
+                                       NULL };
+
+/* Every hit of each query, joined. */
+static void all_hits(rk_session *s, const char *const *qs, char *out, size_t outsz)
+{
+    out[0] = '\0';
+    for (size_t i = 0; qs[i]; i++) {
+        strncat(out, names(s, qs[i]), outsz - strlen(out) - 1);
+        strncat(out, "#", outsz - strlen(out) - 1);
+    }
 }
 
 /* The bulk path (sort all rows, insert in key order, count keys on the way)
@@ -176,6 +264,8 @@ START_TEST(rebuild_equals_row_by_row)
                       err.msg);
     int64_t rows_a, rows_b, stats_a, stats_b, common;
     uint64_t a = index_digest(s, &rows_a);
+    static char before[65536], after[65536];
+    all_hits(s, queries, before, sizeof before);
     ck_assert_int_gt(rows_a, 1 << 16);
     /* Counts by a pass over the table, as after an erasure... */
     ck_assert_msg(rk_search_refresh_stats(s->db, &err) == RK_OK, "%s", err.msg);
@@ -196,13 +286,66 @@ START_TEST(rebuild_equals_row_by_row)
     uint64_t sb = table_digest(s, "SELECT key, n FROM search_stat ORDER BY key", &stats_b);
     ck_assert_int_eq(stats_a, stats_b);
     ck_assert(sa == sb);
+    /* The packed base answers every query as the rows did. */
+    all_hits(s, queries, after, sizeof after);
+    ck_assert_str_eq(before, after);
     /* And searching still finds a generated client by name and code. */
     char q[256];
     snprintf(q, sizeof q, "%s %s", cs[N / 2]->value[RK_F_LAST_NAME], cs[N / 2]->value[RK_F_FIRST_NAMES]);
     ck_assert_ptr_nonnull(strstr(names(s, q), cs[N / 2]->value[RK_F_LAST_NAME]));
+
+    /* Saves after the rebuild: some clients of the base change (name,
+     * phone), one is erased, new ones come; the two parts together are
+     * the index a rebuild makes of the result, and answer the same. */
+    for (int i = 0; i < 40; i++) {
+        rk_client *o, *e;
+        rk_conflict cf;
+        ck_assert_int_eq(rk_clients_get(s, cs[i * 70]->id, &o, &err), RK_OK);
+        e = rk_client_clone(o);
+        ck_assert_int_eq(rk_client_set(e, RK_F_LAST_NAME, i % 2 ? "Östman" : "Aaltonen-Mäki", &err), RK_OK);
+        if (i % 3 == 0)
+            ck_assert_int_eq(rk_client_add_phone(e, "work", "040 555 0101", &err), RK_OK);
+        ck_assert_msg(rk_clients_save(s, o, e, &cf, &err) == RK_OK, "%s", err.msg);
+        rk_client_free(o);
+        rk_client_free(e);
+    }
+    rk_erase_result er;
+    ck_assert_msg(rk_client_erase(s, cs[N - 1]->id, cs[N - 1]->value[RK_F_CUSTOMER_NO], 0, NULL, &er,
+                                  &err) == RK_OK, "%s", err.msg);
+    add(s, "Matti", "Aaltonen", NULL, "040 555 0102", NULL);
+    all_hits(s, queries, before, sizeof before);
+    int64_t rows_c, rows_d;
+    uint64_t c = index_digest(s, &rows_c);
+    ck_assert_int_gt(fix_sql_int(s, "SELECT count(*) FROM search_key"), 0);
+    ck_assert_int_eq(rk_db_begin(s->db, &err), RK_OK);
+    ck_assert_msg(rk_search_rebuild(s->db, &err) == RK_OK, "%s", err.msg);
+    ck_assert_int_eq(rk_db_commit(s->db, &err), RK_OK);
+    uint64_t d = index_digest(s, &rows_d);
+    ck_assert_int_eq(rows_c, rows_d);
+    ck_assert(c == d);
+    all_hits(s, queries, after, sizeof after);
+    ck_assert_str_eq(before, after);
+    ck_assert_ptr_nonnull(strstr(before, "Östman"));
     for (int i = 0; i < N; i++)
         rk_client_free(cs[i]);
     rk_demo_gen_free(g);
+    rk_session_logout(s);
+}
+END_TEST
+
+/* A rebuild of an empty registry writes an empty base; saves after it
+ * are found. */
+START_TEST(rebuild_of_nothing)
+{
+    rk_session *s = fix_login("dpo");
+    rk_err err;
+    ck_assert_int_eq(rk_db_begin(s->db, &err), RK_OK);
+    ck_assert_msg(rk_search_rebuild(s->db, &err) == RK_OK, "%s", err.msg);
+    ck_assert_int_eq(rk_db_commit(s->db, &err), RK_OK);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT count(*) FROM search_base"), 0);
+    ck_assert_str_eq(names(s, "a"), "");
+    add(s, "Anna", "Aalto", NULL, NULL, NULL);
+    ck_assert_str_eq(names(s, "a"), "Aalto, Anna");
     rk_session_logout(s);
 }
 END_TEST
@@ -217,6 +360,7 @@ Suite *test_suite(void)
     tcase_add_test(t, identifiers_phone_email);
     tcase_add_test(t, index_follows_saves_and_roles);
     tcase_add_test(t, rebuild_equals_row_by_row);
+    tcase_add_test(t, rebuild_of_nothing);
     suite_add_tcase(s, t);
     return s;
 }
