@@ -12,6 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
+/* 64 MiB: search as you type at 1M clients needs its index pages cached
+ * (BENCHMARKS.md: 2 MiB default = 10x slower worst case). */
+#define RK_DB_CACHE_PRAGMA "PRAGMA cache_size=-65536"
+
 #define RK_BUSY_TIMEOUT_MS 10000
 
 struct rk_db {
@@ -194,9 +198,7 @@ int rk_db_open(const char *path, const unsigned char key[RK_KEY_BYTES], bool cre
     if (check_journal_mode(db, err) ||
         exec_pragma(db, "PRAGMA synchronous=FULL", err) ||
         exec_pragma(db, "PRAGMA temp_store=MEMORY", err) ||
-        /* 64 MiB: search as you type at 1M clients needs its index pages
-         * cached (BENCHMARKS.md: 2 MiB default = 10x slower worst case). */
-        exec_pragma(db, "PRAGMA cache_size=-65536", err) ||
+        exec_pragma(db, RK_DB_CACHE_PRAGMA, err) ||
         exec_pragma(db, "PRAGMA foreign_keys=ON", err) ||
         exec_pragma(db, "PRAGMA secure_delete=ON", err))
         goto fail;
@@ -337,6 +339,20 @@ void rk_db_rollback(rk_db *db)
      * on its own (see rk_db_begin). */
     if (db && db->h && !sqlite3_get_autocommit(db->h))
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+bool rk_db_in_transaction(rk_db *db)
+{
+    return db && db->h && !sqlite3_get_autocommit(db->h);
+}
+
+void rk_db_bulk_cache(rk_db *db, bool on)
+{
+    /* A bulk write of a million clients dirties several hundred MiB of
+     * pages; at 64 MiB SQLite keeps spilling them to the file (with a sync
+     * of the journal first) long before the commit. */
+    if (db && db->h)
+        sqlite3_exec(db->h, on ? "PRAGMA cache_size=-2097152" : RK_DB_CACHE_PRAGMA, NULL, NULL, NULL);
 }
 
 int rk_db_begin_outer(rk_db *db, rk_err *err)

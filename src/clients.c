@@ -332,6 +332,8 @@ int rk_clients_create_stream(rk_session *s, rk_client_source next, void *ctx, si
     int rc = rk_dbc_count(s->db, &existing, err);
     /* A batch that is a fair part of the registry: index it all at once. */
     bool rebuild = expected >= REBUILD_MIN && (int64_t)expected * 4 >= existing;
+    if (rebuild)
+        rk_db_bulk_cache(s->db, true);
     rk_client *c = NULL;
     while (rc == RK_OK && (rc = next(ctx, &c, err)) == RK_OK && c) {
         rc = check_new(&p, c, err);
@@ -349,11 +351,14 @@ int rk_clients_create_stream(rk_session *s, rk_client_source next, void *ctx, si
         snprintf(d, sizeof d, "count=%zu %s", *count, details ? details : "");
         rc = audit_in_tx(s, RK_AUDIT_CLIENT_CREATED, 0, d, err);
     }
-    if (rc) {
+    if (rc)
         rk_db_rollback(s->db);
-        return rc;
-    }
-    return rk_db_commit(s->db, err);
+    else
+        rc = rk_db_commit(s->db, err);
+    /* Inside an import's transaction the import puts the cache back. */
+    if (rebuild && !rk_db_in_transaction(s->db))
+        rk_db_bulk_cache(s->db, false);
+    return rc;
 }
 
 struct array_source {
