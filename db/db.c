@@ -16,6 +16,7 @@
  * (BENCHMARKS.md: 2 MiB default = 10x slower worst case). */
 #define RK_DB_CACHE_PRAGMA "PRAGMA cache_size=-65536"
 
+
 #define RK_BUSY_TIMEOUT_MS 10000
 
 struct rk_db {
@@ -142,6 +143,33 @@ static int check_journal_mode(rk_db *db, rk_err *err)
     return RK_OK;
 }
 
+/* Opens db->path with the key and page size and reads the first page: the
+ * result of that read (a wrong key or page size is SQLITE_NOTADB), or -1
+ * with err set when the file cannot be opened or keyed at all. */
+static int open_keyed(rk_db *db, const unsigned char key[RK_KEY_BYTES], int page_size, rk_err *err)
+{
+    int rc = sqlite3_open_v2(db->path, &db->h, SQLITE_OPEN_READWRITE, NULL);
+    if (rc != SQLITE_OK) {
+        rk_err_set(err, RK_EFAIL, _("Cannot open the database %s: %s."), db->path,
+                   db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+        return -1;
+    }
+    sqlite3_extended_result_codes(db->h, 1);
+    sqlite3_busy_timeout(db->h, RK_BUSY_TIMEOUT_MS);
+    if (apply_key(db->h, key) != SQLITE_OK) {
+        rk_err_set(err, RK_EFAIL, _("Cannot set the key of the database %s: %s."), db->path,
+                   sqlite3_errmsg(db->h));
+        return -1;
+    }
+    /* SQLCipher 4 reads 3.x files only in compatibility mode; 3.4 ignores it. */
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cipher_page_size = %d", page_size);
+    if (exec_pragma(db, "PRAGMA cipher_compatibility = 3", err) || exec_pragma(db, sql, err))
+        return -1;
+    /* A wrong key shows only at the first read of a page. */
+    return sqlite3_exec(db->h, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+}
+
 int rk_db_open(const char *path, const unsigned char key[RK_KEY_BYTES], bool create,
                rk_db **out, rk_err *err)
 {
@@ -165,26 +193,15 @@ int rk_db_open(const char *path, const unsigned char key[RK_KEY_BYTES], bool cre
         free(db);
         return rk_err_set(err, RK_EFAIL, _("Out of memory opening the database %s."), path);
     }
-    int rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE, NULL);
-    if (rc != SQLITE_OK) {
-        rk_err_set(err, RK_EFAIL, _("Cannot open the database %s: %s."), path,
-                   db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
-        goto fail;
+    /* Files made since session 4 have 4 KiB pages; older ones 1 KiB. */
+    int rc = open_keyed(db, key, RK_DB_PAGE_SIZE, err);
+    if (!create && (rc & 0xff) == SQLITE_NOTADB) {
+        sqlite3_close_v2(db->h);
+        db->h = NULL;
+        rc = open_keyed(db, key, RK_DB_LEGACY_PAGE_SIZE, err);
     }
-    sqlite3_extended_result_codes(db->h, 1);
-    sqlite3_busy_timeout(db->h, RK_BUSY_TIMEOUT_MS);
-
-    if (apply_key(db->h, key) != SQLITE_OK) {
-        rk_err_set(err, RK_EFAIL, _("Cannot set the key of the database %s: %s."), path,
-                   sqlite3_errmsg(db->h));
+    if (rc == -1)
         goto fail;
-    }
-    /* SQLCipher 4 reads 3.x files only in compatibility mode; 3.4 ignores it. */
-    if (exec_pragma(db, "PRAGMA cipher_compatibility = 3", err))
-        goto fail;
-
-    /* A wrong key shows only at the first read of a page. */
-    rc = sqlite3_exec(db->h, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
     if ((rc & 0xff) == SQLITE_NOTADB) {
         status = rk_err_set(err, RK_EAUTH, _("The key does not open the database %s."), path);
         goto fail;

@@ -87,6 +87,10 @@ static int attach(sqlite3 *h, const char *path, const unsigned char key[RK_KEY_B
     if (rc != SQLITE_DONE && rc != SQLITE_OK)
         return rk_err_set(err, RK_EFAIL, _("Cannot create the copy %s: %s."), path, sqlite3_errmsg(h));
     sqlite3_exec(h, "PRAGMA rk_copy.cipher_compatibility = 3", NULL, NULL, NULL);
+    /* A copy is a new file: the page size of new files. */
+    char ps[64];
+    snprintf(ps, sizeof ps, "PRAGMA rk_copy.cipher_page_size = %d", RK_DB_PAGE_SIZE);
+    sqlite3_exec(h, ps, NULL, NULL, NULL);
     return RK_OK;
 }
 
