@@ -3,8 +3,9 @@
  * `export clients` writes one, then imported into a fresh registry through
  * rk_import_file (validators, batches, search index, one transaction). As
  * the reference, the same number of rows of the same columns is inserted
- * raw into an encrypted database with one prepared statement in one
- * transaction, in the same run on the same disk. */
+ * raw into an encrypted database (the registry's page size and pragmas)
+ * with one prepared statement in one transaction, in the same run on the
+ * same disk. */
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 
 #include "csv_cell.h"
+#include "db.h"
 #include "db_clients.h"
 #include "db_search.h"
 #include "demo_data.h"
@@ -84,7 +86,12 @@ static double raw_insert_rate(const char *path, long rows)
     sodium_bin2hex(hex + 2, 65, key, sizeof key);
     strcat(hex, "'");
     sqlite3_key(h, hex, (int)strlen(hex));
-    sqlite3_exec(h, "PRAGMA cipher_compatibility = 3; PRAGMA journal_mode=TRUNCATE;"
+    /* The registry's settings: page size, journal, sync, cache. */
+    char ps[64];
+    snprintf(ps, sizeof ps, "PRAGMA cipher_page_size = %d", RK_DB_PAGE_SIZE);
+    sqlite3_exec(h, "PRAGMA cipher_compatibility = 3", NULL, NULL, NULL);
+    sqlite3_exec(h, ps, NULL, NULL, NULL);
+    sqlite3_exec(h, "PRAGMA journal_mode=TRUNCATE;"
                     "PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;"
                     "CREATE TABLE t (id INTEGER PRIMARY KEY, first TEXT, last TEXT, hetu TEXT UNIQUE,"
                     " gender TEXT, language TEXT, street TEXT, postcode TEXT, office TEXT,"
