@@ -91,7 +91,8 @@ static bool encode_entry(unsigned char **buf, size_t *len, size_t *cap, sb_enc *
         return false;
     unsigned char *p = *buf + *len;
     int n;
-    bool same = e->gl > 0 && gl == e->gl && !memcmp(e->g, g, (size_t)gl);
+    /* (an entry out of order, with a lower rank, takes the long form) */
+    bool same = e->gl > 0 && gl == e->gl && rank >= e->rank && !memcmp(e->g, g, (size_t)gl);
     bool same_tok = tokl == e->tokl && !memcmp(e->tok, tok, (size_t)tokl);
     if (same) {
         n = put_varint(p, same_tok ? SB_SAME : SB_SAME_G);
@@ -160,6 +161,33 @@ static bool decode_entry(sb_cursor *c)
     }
     c->tok = c->tokbuf;
     return true;
+}
+
+bool sb_block_decode(const unsigned char *data, int len, sb_entry_cb cb, void *ctx)
+{
+    sb_cursor *c = calloc(1, sizeof *c);
+    if (!c)
+        return false;
+    c->data = data;
+    c->len = len;
+    bool ok = true;
+    while (ok && c->pos < c->len)
+        ok = decode_entry(c) && cb(ctx, c->g, c->gl, c->rank, c->tok, c->tokl);
+    free(c);
+    return ok;
+}
+
+bool sb_block_add(sb_block *b, const void *g, int gl, uint32_t rank, const char *tok, int tokl)
+{
+    if (gl < 2 || gl > SB_GMAX || tokl < 0 || tokl > SB_TOKMAX)
+        return false;
+    return encode_entry(&b->buf, &b->len, &b->cap, &b->enc, g, gl, rank, tok, tokl);
+}
+
+void sb_block_free(sb_block *b)
+{
+    free(b->buf);
+    memset(b, 0, sizeof *b);
 }
 
 static bool next_block(sb_cursor *c)

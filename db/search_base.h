@@ -94,6 +94,24 @@ typedef struct sb_enc {
     uint32_t rank;
 } sb_enc;
 
+/* One block's bytes, outside SQLite (rk_search checks, the fuzz target). */
+typedef bool (*sb_entry_cb)(void *ctx, const unsigned char *g, int gl, uint32_t rank,
+                            const char *tok, int tokl);
+/* Every entry of data in order through cb; false when the bytes do not
+ * decode (or cb says stop) before their end. */
+bool sb_block_decode(const unsigned char *data, int len, sb_entry_cb cb, void *ctx);
+
+typedef struct sb_block {
+    unsigned char *buf;
+    size_t len, cap;
+    sb_enc enc;
+} sb_block;
+
+/* Appends an entry (in order after the ones before: g, then rank, then
+ * tok); false for an entry no block may hold, or out of memory. */
+bool sb_block_add(sb_block *b, const void *g, int gl, uint32_t rank, const char *tok, int tokl);
+void sb_block_free(sb_block *b);
+
 /* Writing a base: entries must come in order. */
 typedef struct sb_writer {
     sqlite3 *h;
