@@ -276,9 +276,7 @@ START_TEST(rebuild_equals_row_by_row)
     common = fix_sql_int(s, "SELECT count(*) FROM search_stat WHERE length(key) > 3"
                         " AND substr(key, 1, 1) BETWEEN 'a' AND 'z'");
     ck_assert_int_gt(common, 0);   /* a common whole word is counted */
-    ck_assert_int_eq(rk_db_begin(s->db, &err), RK_OK);
-    ck_assert_msg(rk_search_rebuild(s->db, &err) == RK_OK, "%s", err.msg);
-    ck_assert_int_eq(rk_db_commit(s->db, &err), RK_OK);
+    to_base(s);
     uint64_t b = index_digest(s, &rows_b);
     ck_assert_int_eq(rows_a, rows_b);
     ck_assert(a == b);
@@ -317,9 +315,7 @@ START_TEST(rebuild_equals_row_by_row)
     int64_t rows_c, rows_d;
     uint64_t c = index_digest(s, &rows_c);
     ck_assert_int_gt(fix_sql_int(s, "SELECT count(*) FROM search_key"), 0);
-    ck_assert_int_eq(rk_db_begin(s->db, &err), RK_OK);
-    ck_assert_msg(rk_search_rebuild(s->db, &err) == RK_OK, "%s", err.msg);
-    ck_assert_int_eq(rk_db_commit(s->db, &err), RK_OK);
+    to_base(s);
     uint64_t d = index_digest(s, &rows_d);
     ck_assert_int_eq(rows_c, rows_d);
     ck_assert(c == d);
