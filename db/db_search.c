@@ -499,15 +499,6 @@ static int cmp_client(const void *pa, const void *pb)
     return c ? c : (a->id > b->id) - (a->id < b->id);
 }
 
-/* One client's rows in (g, tok) order. */
-static int cmp_row_in_client(const void *pa, const void *pb)
-{
-    const gen_row *a = &order_of->rows[*(const uint32_t *)pa], *b = &order_of->rows[*(const uint32_t *)pb];
-    const unsigned char *x = order_of->arena + a->off, *y = order_of->arena + b->off;
-    int c = sb_cmp(x, a->gl, y, b->gl);
-    return c ? c : sb_cmp(x + a->gl, a->tokl, y + b->gl, b->tokl);
-}
-
 typedef struct sort_el {
     uint64_t p;           /* first 8 bytes of g, big-endian, zero-padded */
     uint32_t row;
@@ -567,13 +558,27 @@ static void *sort_part_run(void *p)
 {
     struct sort_part *s = p;
     radix_sort(s->a, s->tmp, s->n);
+    /* Equal first 8 bytes: when some g is longer, sort the run fully;
+     * else g is the same and the run is in rank order (the sort is stable),
+     * and only a client's entries of one g need their toks in order. */
     for (size_t i = 0; i < s->n;) {
         size_t j = i + 1;
-        bool longer = order_of->rows[s->a[i].row].gl > 8;
-        for (; j < s->n && s->a[j].p == s->a[i].p; j++)
+        bool longer = order_of->rows[s->a[i].row].gl > 8, twins = false;
+        for (; j < s->n && s->a[j].p == s->a[i].p; j++) {
             longer |= order_of->rows[s->a[j].row].gl > 8;
-        if (longer && j - i > 1)
+            twins |= s->a[j].rank == s->a[j - 1].rank;
+        }
+        if (longer && j - i > 1) {
             qsort(s->a + i, j - i, sizeof *s->a, cmp_el_full);
+        } else if (twins) {
+            for (size_t x = i + 1; x < j; x++)   /* insertion sort: few and short */
+                for (size_t y = x; y > i && s->a[y].rank == s->a[y - 1].rank &&
+                                   cmp_el_full(&s->a[y - 1], &s->a[y]) > 0; y--) {
+                    sort_el t = s->a[y];
+                    s->a[y] = s->a[y - 1];
+                    s->a[y - 1] = t;
+                }
+        }
         i = j;
     }
     return NULL;
@@ -590,17 +595,10 @@ static sort_el *sort_rows(const gen *b, const uint32_t *rank_order)
         return NULL;
     }
     size_t k = 0;
-    uint32_t local[512];
     for (size_t r = 0; r < b->ncl; r++) {
         const gen_client *c = &b->cl[rank_order[r]];
-        uint32_t n = c->nrows < 512 ? c->nrows : 512;
-        for (uint32_t i = 0; i < n; i++)
-            local[i] = c->row0 + i;
-        qsort(local, n, sizeof *local, cmp_row_in_client);
-        for (uint32_t i = 0; i < n; i++) {
-            const gen_row *row = &b->rows[local[i]];
-            a[k++] = (sort_el){ prefix8(b->arena + row->off, row->gl), local[i], (uint32_t)r };
-        }
+        for (uint32_t i = c->row0; i < c->row0 + c->nrows; i++)
+            a[k++] = (sort_el){ prefix8(b->arena + b->rows[i].off, b->rows[i].gl), i, (uint32_t)r };
     }
     /* the split: the first byte value at which half the rows are below */
     size_t count[257] = { 0 };

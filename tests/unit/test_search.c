@@ -35,8 +35,55 @@ static int64_t add(rk_session *s, const char *first, const char *last, const cha
     return id;
 }
 
-/* Moves the whole index into the packed base, as a large import does. */
-static void to_base(rk_session *s)
+/* The base's entries must be in search_key's order (key, lit, sortkey,
+ * client, tok): seeks and merges rely on it. twins counts a client's
+ * entries of one key and lit (told apart by tok alone). */
+struct order_check {
+    char prev[1024];
+    size_t prevl, prev_group;
+    int64_t rows, twins;
+};
+
+static size_t row_key(char *out, size_t n, const char *key, int kl, const char *lit, int ll,
+                      const unsigned char *sk, int skl, int64_t id, const char *tok, int tl,
+                      size_t *group)
+{
+    size_t o = 0;
+    ck_assert_uint_lt((size_t)(kl + ll + skl + tl) + 16, n);
+    memcpy(out + o, key, (size_t)kl), o += (size_t)kl, out[o++] = 0;
+    memcpy(out + o, lit, (size_t)ll), o += (size_t)ll, out[o++] = 0;
+    /* sortkey then id decide the order; the sortkey's own 0x00 bytes come
+     * before the birth day, which has a fixed length, so this compares as
+     * the tuple does */
+    memcpy(out + o, sk, (size_t)skl), o += (size_t)skl;
+    for (int i = 7; i >= 0; i--)
+        out[o++] = (char)(id >> (8 * i));
+    *group = o;
+    memcpy(out + o, tok, (size_t)tl), o += (size_t)tl;
+    return o;
+}
+
+static void order_cb(const char *key, int kl, const char *lit, int ll, const unsigned char *sk,
+                     int skl, int64_t id, const char *tok, int tl, void *ctx)
+{
+    struct order_check *x = ctx;
+    char cur[1024];
+    size_t group, n = row_key(cur, sizeof cur, key, kl, lit, ll, sk, skl, id, tok, tl, &group);
+    if (x->rows++) {
+        size_t m = n < x->prevl ? n : x->prevl;
+        int c = memcmp(x->prev, cur, m);
+        ck_assert_msg(c < 0 || (c == 0 && x->prevl < n), "base entries out of order at %.*s", kl, key);
+        if (group == x->prev_group && !memcmp(x->prev, cur, group))
+            x->twins++;
+    }
+    memcpy(x->prev, cur, n);
+    x->prevl = n;
+    x->prev_group = group;
+}
+
+/* Moves the whole index into the packed base, as a large import does, and
+ * checks the base's order; returns the twins seen. */
+static int64_t to_base(rk_session *s)
 {
     rk_err err;
     ck_assert_int_eq(rk_db_begin(s->db, &err), RK_OK);
@@ -44,6 +91,9 @@ static void to_base(rk_session *s)
     ck_assert_int_eq(rk_db_commit(s->db, &err), RK_OK);
     ck_assert_int_eq(fix_sql_int(s, "SELECT count(*) FROM search_key"), 0);
     ck_assert_int_gt(fix_sql_int(s, "SELECT count(*) FROM search_base"), 0);
+    struct order_check x = { 0 };
+    ck_assert_msg(rk_search_each_row(s->db, order_cb, &x, &err) == RK_OK, "%s", err.msg);
+    return x.twins;
 }
 
 /* The hits' names joined with '|'. */
@@ -276,7 +326,9 @@ START_TEST(rebuild_equals_row_by_row)
     common = fix_sql_int(s, "SELECT count(*) FROM search_stat WHERE length(key) > 3"
                         " AND substr(key, 1, 1) BETWEEN 'a' AND 'z'");
     ck_assert_int_gt(common, 0);   /* a common whole word is counted */
-    to_base(s);
+    /* Some generated clients have two words under one 3-letter prefix
+     * (the entries then differ in tok alone): their order is checked too. */
+    ck_assert_int_gt(to_base(s), 0);
     uint64_t b = index_digest(s, &rows_b);
     ck_assert_int_eq(rows_a, rows_b);
     ck_assert(a == b);
