@@ -22,6 +22,28 @@ LIST(rk_choices_source, RK_CHOICES_SOURCE)
 #define RK_TEXT_MAX 200      /* one-line fields */
 #define RK_NAME_MAX 100
 
+/* Most fields of most cards are empty: they share this one empty string
+ * instead of a strdup("") each (a million imported rows made ~28 million
+ * allocations of nothing). Values are owned through own() and release(). */
+static char empty_value[1];
+
+static char *own(const char *v)
+{
+    return v && *v ? strdup(v) : empty_value;
+}
+
+static void release(char *v)
+{
+    if (v != empty_value)
+        free(v);
+}
+
+void rk_client_clear_value(rk_client *c, rk_field f)
+{
+    release(c->value[f]);
+    c->value[f] = NULL;
+}
+
 rk_client *rk_client_new(void)
 {
     rk_client *c = calloc(1, sizeof *c);
@@ -29,10 +51,8 @@ rk_client *rk_client_new(void)
         return NULL;
     for (int f = 0; f < RK_F_COUNT; f++) {
         c->level[f] = RK_LEVEL_WRITE;
-        if (!rk_field_is_list((rk_field)f) && !(c->value[f] = strdup(""))) {
-            rk_client_free(c);
-            return NULL;
-        }
+        if (!rk_field_is_list((rk_field)f))
+            c->value[f] = empty_value;
     }
     return c;
 }
@@ -42,7 +62,7 @@ void rk_client_free(rk_client *c)
     if (!c)
         return;
     for (int f = 0; f < RK_F_COUNT; f++)
-        free(c->value[f]);
+        release(c->value[f]);
     free(c->phones);
     free(c->emails);
     free(c->household);
@@ -73,7 +93,7 @@ rk_client *rk_client_clone(const rk_client *c)
     *d = *c;
     bool ok = true;
     for (int f = 0; f < RK_F_COUNT; f++)
-        if (c->value[f] && !(d->value[f] = strdup(c->value[f])))
+        if (c->value[f] && !(d->value[f] = own(c->value[f])))
             ok = false;
     d->phones = dup_array(c->phones, c->nphones, sizeof *c->phones, &ok);
     d->emails = dup_array(c->emails, c->nemails, sizeof *c->emails, &ok);
@@ -92,10 +112,10 @@ void rk_client_set_raw(rk_client *c, rk_field f, const char *value)
 {
     if (rk_field_is_list(f))
         return;
-    char *v = strdup(value ? value : "");
+    char *v = own(value);
     if (!v)
         return;   /* keeps the old value: callers check memory elsewhere */
-    free(c->value[f]);
+    release(c->value[f]);
     c->value[f] = v;
 }
 

@@ -87,6 +87,8 @@ rk_client *rk_client_clone(const rk_client *c);
 /* Stores a value as it is, without checks: for values read back from the
  * database (checked when written) and program-assigned fields. */
 void rk_client_set_raw(rk_client *c, rk_field f, const char *value);
+/* The field's value gone (NULL: hidden from the role). */
+void rk_client_clear_value(rk_client *c, rk_field f);
 
 /* Validates and normalises one scalar value (the form's field check, the
  * command line's --set, import). "" clears the field. On success the

@@ -99,8 +99,7 @@ static void apply_policy(rk_session *s, const rk_policy *p, rk_client *c)
             else if (l == RK_LEVEL_MASKED)
                 mask_list(c, f);
         } else if (l == RK_LEVEL_HIDDEN) {
-            free(c->value[f]);
-            c->value[f] = NULL;
+            rk_client_clear_value(c, f);
         } else if (l == RK_LEVEL_MASKED && c->value[f][0]) {
             char m[256];
             rk_policy_mask(f, c->value[f], m, sizeof m);
