@@ -84,12 +84,13 @@ static int first_key(unsigned char *out, const void *g, int gl, uint32_t rank, c
 /* Appends one entry to buf after the entry e holds (then holds this one).
  * Most entries repeat the previous g (a group's clients one after another)
  * and often its tok: they take two or three bytes. */
-static bool encode_entry(unsigned char **buf, size_t *len, size_t *cap, sb_enc *e,
-                         const unsigned char *g, int gl, uint32_t rank, const char *tok, int tokl)
+static bool encode_entry(sb_block *b, const unsigned char *g, int gl, uint32_t rank,
+                         const char *tok, int tokl)
 {
-    if (!reserve(buf, cap, *len + 48 + (size_t)gl + (size_t)tokl))
+    if (!reserve(&b->buf, &b->cap, b->len + 48 + (size_t)gl + (size_t)tokl))
         return false;
-    unsigned char *p = *buf + *len;
+    sb_enc *e = &b->enc;
+    unsigned char *p = b->buf + b->len;
     int n;
     /* (an entry out of order, with a lower rank, takes the long form) */
     bool same = e->gl > 0 && gl == e->gl && rank >= e->rank && !memcmp(e->g, g, (size_t)gl);
@@ -113,7 +114,7 @@ static bool encode_entry(unsigned char **buf, size_t *len, size_t *cap, sb_enc *
         memcpy(p + n, tok + tsh, (size_t)(tokl - tsh));
         n += tokl - tsh;
     }
-    *len += (size_t)n;
+    b->len += (size_t)n;
     memcpy(e->g, g, (size_t)gl);
     e->gl = gl;
     memcpy(e->tok, tok, (size_t)tokl);
@@ -181,7 +182,7 @@ bool sb_block_add(sb_block *b, const void *g, int gl, uint32_t rank, const char 
 {
     if (gl < 2 || gl > SB_GMAX || tokl < 0 || tokl > SB_TOKMAX)
         return false;
-    return encode_entry(&b->buf, &b->len, &b->cap, &b->enc, g, gl, rank, tok, tokl);
+    return encode_entry(b, g, gl, rank, tok, tokl);
 }
 
 void sb_block_free(sb_block *b)
@@ -389,22 +390,21 @@ int sb_clear(sqlite3 *h)
 int sb_writer_open(sb_writer *w, sqlite3 *h)
 {
     memset(w, 0, sizeof *w);
-    w->h = h;
     return sqlite3_prepare_v2(h, "INSERT INTO search_base(first, data) VALUES (?1, ?2)", -1, &w->ins,
                               NULL);
 }
 
 static int flush_block(sb_writer *w)
 {
-    if (!w->len)
+    if (!w->blk.len)
         return SQLITE_OK;
-    w->bytes += (int64_t)w->len;
+    w->bytes += (int64_t)w->blk.len;
     sqlite3_bind_blob(w->ins, 1, w->first, w->firstl, SQLITE_STATIC);
-    sqlite3_bind_blob(w->ins, 2, w->buf, (int)w->len, SQLITE_STATIC);
+    sqlite3_bind_blob(w->ins, 2, w->blk.buf, (int)w->blk.len, SQLITE_STATIC);
     int rc = sqlite3_step(w->ins);
     sqlite3_reset(w->ins);
-    w->len = 0;
-    memset(&w->enc, 0, sizeof w->enc);
+    w->blk.len = 0;
+    memset(&w->blk.enc, 0, sizeof w->blk.enc);
     w->blocks++;
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
@@ -413,24 +413,22 @@ int sb_writer_add(sb_writer *w, const void *g, int gl, uint32_t rank, const char
 {
     if (gl > SB_GMAX || tokl > SB_TOKMAX)
         return SQLITE_TOOBIG;
-    if (w->len >= SB_BLOCK_BYTES) {
+    if (w->blk.len >= SB_BLOCK_BYTES) {
         int rc = flush_block(w);
         if (rc != SQLITE_OK)
             return rc;
     }
-    if (!w->len)
+    if (!w->blk.len)
         w->firstl = first_key(w->first, g, gl, rank, tok, tokl);
-    return encode_entry(&w->buf, &w->len, &w->cap, &w->enc, g, gl, rank, tok, tokl)
-               ? SQLITE_OK : SQLITE_NOMEM;
+    return encode_entry(&w->blk, g, gl, rank, tok, tokl) ? SQLITE_OK : SQLITE_NOMEM;
 }
 
 int sb_writer_close(sb_writer *w)
 {
     int rc = w->ins ? flush_block(w) : SQLITE_OK;
     sqlite3_finalize(w->ins);
-    free(w->buf);
+    sb_block_free(&w->blk);
     w->ins = NULL;
-    w->buf = NULL;
     return rc;
 }
 
@@ -548,10 +546,8 @@ int sb_delete(sqlite3 *h, const void *g, int gl, uint32_t rank, const char *tok,
 
     /* Re-encode the block without the entry. */
     sb_cursor c = { .data = data, .len = len, .valid = true };
-    unsigned char *out = NULL, first[SB_GMAX + 4 + SB_TOKMAX];
-    sb_enc enc;
-    memset(&enc, 0, sizeof enc);
-    size_t outlen = 0, outcap = 0;
+    unsigned char first[SB_GMAX + 4 + SB_TOKMAX];
+    sb_block out = { 0 };
     int firstl = 0, kept = 0;
     bool found = false, first_gone = false, ok = true;
     while (ok && decode_entry(&c)) {
@@ -563,7 +559,7 @@ int sb_delete(sqlite3 *h, const void *g, int gl, uint32_t rank, const char *tok,
         }
         if (!kept)
             firstl = first_key(first, c.g, c.gl, c.rank, c.tok, c.tokl);
-        ok = encode_entry(&out, &outlen, &outcap, &enc, c.g, c.gl, c.rank, c.tok, c.tokl);
+        ok = encode_entry(&out, c.g, c.gl, c.rank, c.tok, c.tokl);
         kept++;
     }
     rc = !ok ? SQLITE_NOMEM : SQLITE_OK;
@@ -587,13 +583,13 @@ int sb_delete(sqlite3 *h, const void *g, int gl, uint32_t rank, const char *tok,
             firstl = oldl;
         }
         if (rc == SQLITE_OK && w) {
-            sqlite3_bind_blob(w, 1, out, (int)outlen, SQLITE_STATIC);
+            sqlite3_bind_blob(w, 1, out.buf, (int)out.len, SQLITE_STATIC);
             sqlite3_bind_blob(w, 2, first, firstl, SQLITE_STATIC);
             rc = sqlite3_step(w) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
         }
         sqlite3_finalize(w);
     }
-    free(out);
+    sb_block_free(&out);
     free(old);
     free(data);
     return rc;

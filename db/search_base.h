@@ -114,11 +114,8 @@ void sb_block_free(sb_block *b);
 
 /* Writing a base: entries must come in order. */
 typedef struct sb_writer {
-    sqlite3 *h;
     sqlite3_stmt *ins;
-    unsigned char *buf;
-    size_t len, cap;
-    sb_enc enc;
+    sb_block blk;              /* the block being filled */
     unsigned char first[SB_GMAX + 4 + SB_TOKMAX];
     int firstl;
     int64_t blocks, bytes;
