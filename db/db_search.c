@@ -229,7 +229,7 @@ static void base_keys_next(struct base_keys *b)
 /* Counts of both parts of the index, key by key. */
 static int count_all(sqlite3 *h)
 {
-    sqlite3_stmt *grp = NULL, *probe = NULL;
+    sqlite3_stmt *grp = NULL;
     struct base_keys b;
     memset(&b, 0, sizeof b);
     struct stat_out o;
@@ -238,11 +238,7 @@ static int count_all(sqlite3 *h)
         rc = sqlite3_prepare_v2(h, "SELECT key, count(*) FROM search_key GROUP BY key ORDER BY key",
                                 -1, &grp, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(h, SB_PROBE_SQL, -1, &probe, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(h, SB_FWD_SQL, -1, &b.c.fwd, NULL);
-    if (rc == SQLITE_OK)
-        rc = sb_seek(probe, &b.c, "", 0);
+        rc = sb_open_all(h, &b.c);
     if (rc == SQLITE_OK) {
         base_keys_next(&b);
         int src = sqlite3_step(grp);
@@ -264,8 +260,7 @@ static int count_all(sqlite3 *h)
     }
     int orc = stat_close(&o);
     sqlite3_finalize(grp);
-    sqlite3_finalize(probe);
-    sqlite3_finalize(b.c.fwd);
+    sb_close_all(&b.c);
     return rc != SQLITE_OK ? rc : orc;
 }
 
@@ -281,7 +276,7 @@ int rk_search_refresh_stats(rk_db *db, rk_err *err)
 int rk_search_each_row(rk_db *db, rk_search_row_cb cb, void *ctx, rk_err *err)
 {
     sqlite3 *h = rk_db_handle(db);
-    sqlite3_stmt *st = NULL, *probe = NULL;
+    sqlite3_stmt *st = NULL;
     sb_cursor c;
     memset(&c, 0, sizeof c);
     sidx *e = engine(db, err);
@@ -298,11 +293,7 @@ int rk_search_each_row(rk_db *db, rk_search_row_cb cb, void *ctx, rk_err *err)
            sqlite3_column_blob(st, 2), sqlite3_column_bytes(st, 2), sqlite3_column_int64(st, 3),
            (const char *)sqlite3_column_text(st, 4), sqlite3_column_bytes(st, 4), ctx);
     if (rc == SQLITE_DONE)
-        rc = sqlite3_prepare_v2(h, SB_PROBE_SQL, -1, &probe, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(h, SB_FWD_SQL, -1, &c.fwd, NULL);
-    if (rc == SQLITE_OK)
-        rc = sb_seek(probe, &c, "", 0);
+        rc = sb_open_all(h, &c);
     for (; rc == SQLITE_OK && c.valid; sb_next(&c)) {
         bool known = c.rank < nm->n;
         cb((const char *)c.g, c.keyl, (const char *)c.g + c.keyl + 1, c.gl - c.keyl - 2,
@@ -310,8 +301,7 @@ int rk_search_each_row(rk_db *db, rk_search_row_cb cb, void *ctx, rk_err *err)
            known ? nm->id[c.rank] : 0, c.tok, c.tokl, ctx);
     }
     sqlite3_finalize(st);
-    sqlite3_finalize(probe);
-    sqlite3_finalize(c.fwd);
+    sb_close_all(&c);
     if (rc != SQLITE_OK)
         return rk_err_set(err, RK_EFAIL, _("Cannot read the search index: %s."), sqlite3_errmsg(h));
     return RK_OK;

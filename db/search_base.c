@@ -213,6 +213,25 @@ void sb_next(sb_cursor *c)
     }
 }
 
+int sb_open_all(sqlite3 *h, sb_cursor *c)
+{
+    memset(c, 0, sizeof *c);
+    int rc = sqlite3_prepare_v2(h, SB_FWD_SQL, -1, &c->fwd, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_bind_zeroblob(c->fwd, 1, 0);
+    c->valid = next_block(c);
+    sb_next(c);
+    return SQLITE_OK;
+}
+
+void sb_close_all(sb_cursor *c)
+{
+    sqlite3_finalize(c->fwd);
+    c->fwd = NULL;
+    c->valid = false;
+}
+
 int sb_seek(sqlite3_stmt *probe, sb_cursor *c, const void *t, int tl)
 {
     sqlite3_reset(c->fwd);

@@ -82,6 +82,10 @@ typedef struct sb_cursor {
  * lower). probe is a prepared SB_PROBE_SQL. SQLITE_OK or an error code. */
 int sb_seek(sqlite3_stmt *probe, sb_cursor *c, const void *t, int tl);
 void sb_next(sb_cursor *c);
+/* A cursor of its own on the first entry of the whole base (checks and
+ * counts), and its end. */
+int sb_open_all(sqlite3 *h, sb_cursor *c);
+void sb_close_all(sb_cursor *c);
 /* memcmp order with shorter lower, as SQLite compares text and blobs. */
 int sb_cmp(const void *a, int al, const void *b, int bl);
 
