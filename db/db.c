@@ -432,11 +432,16 @@ int rk_db_integrity_check(rk_db *db, rk_err *err)
         return RK_EFAIL;
     }
     sqlite3_finalize(st);
+    return rk_db_check_references(db, err);
+}
 
+int rk_db_check_references(rk_db *db, rk_err *err)
+{
+    sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db->h, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK)
         return rk_err_set(err, RK_EFAIL, _("Cannot check the database %s: %s."), db->path,
                           sqlite3_errmsg(db->h));
-    rc = sqlite3_step(st);
+    int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         const char *table = (const char *)sqlite3_column_text(st, 0);
         rk_err_set(err, RK_EFAIL,

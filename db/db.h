@@ -42,7 +42,9 @@ void rk_db_rollback_outer(rk_db *db);
 
 int  rk_db_schema_version(rk_db *db);   /* PRAGMA user_version */
 int  rk_db_latest_version(void);         /* highest migration number */
-int  rk_db_integrity_check(rk_db *db, rk_err *err);
+int  rk_db_integrity_check(rk_db *db, rk_err *err);   /* includes the next */
+/* PRAGMA foreign_key_check: every reference points at an existing row. */
+int  rk_db_check_references(rk_db *db, rk_err *err);
 
 /* The last error on the connection as a user should read it: a full disk,
  * a file size limit (ulimit -f) or a used-up quota is named as such, with
@@ -64,5 +66,8 @@ void  rk_db_set_aux(rk_db *db, void *aux, void (*aux_free)(void *));
 /* For db/ modules only. */
 struct sqlite3 *rk_db_handle(rk_db *db);
 int  rk_db_migrate(rk_db *db, rk_err *err);   /* db/migrations.c, from rk_db_open */
+/* For tests of a migration: later opens stop after this schema version
+ * (0: run them all again), to make a registry as an older program did. */
+void rk_db_stop_migrations_at(int version);
 
 #endif

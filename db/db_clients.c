@@ -58,7 +58,7 @@ static void bind_scalar(sqlite3_stmt *st, int idx, rk_field f, const char *v)
     else if (f == RK_F_HETU && (!v || !*v))
         sqlite3_bind_null(st, idx);
     else
-        sqlite3_bind_text(st, idx, v ? v : "", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, idx, v ? v : "", -1, SQLITE_STATIC);   /* stepped at once */
 }
 
 static int load_lists(rk_db *db, rk_client *c, rk_err *err)
@@ -284,18 +284,26 @@ static int write_list(rk_db *db, const rk_client *c, rk_field f, bool fresh, rk_
     return rc == SQLITE_DONE ? RK_OK : sql_fail(db, err, _("writing a list"));
 }
 
-int rk_dbc_insert(rk_db *db, rk_client *c, const char *user, const char *ts, rk_err *err)
+/* Customer numbers: the next free one; the UNIQUE index makes MAX cheap. */
+static int next_customer_no(rk_db *db, int64_t *next, rk_err *err)
 {
     sqlite3_stmt *st;
-    int64_t next = 100001;
-    /* Customer numbers: the next free one; the UNIQUE index makes MAX cheap. */
     if (prepare_hot(db, "SELECT MAX(customer_no) FROM clients", &st, err))
         return err->code;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        next = sqlite3_column_int64(st, 0) + 1;
+    *next = 100001;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        *next = sqlite3_column_int64(st, 0) + 1;
     sqlite3_reset(st);
+    return rc == SQLITE_ROW ? RK_OK : sql_fail(db, err, _("adding a client"));
+}
+
+static int insert_numbered(rk_db *db, rk_client *c, int64_t customer_no, const char *user,
+                           const char *ts, rk_err *err)
+{
+    sqlite3_stmt *st;
     char no[24];
-    snprintf(no, sizeof no, "%lld", (long long)next);
+    snprintf(no, sizeof no, "%lld", (long long)customer_no);
     rk_client_set_raw(c, RK_F_CUSTOMER_NO, no);
 
     /* Built once from the field table; static, so the statement cache keys it. */
@@ -326,7 +334,7 @@ int rk_dbc_insert(rk_db *db, rk_client *c, const char *user, const char *ts, rk_
             bind_scalar(st, idx++, (rk_field)f, c->value[f]);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    if (rc == SQLITE_CONSTRAINT)
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)   /* extended codes are on */
         return rk_err_set(err, RK_ECONFLICT, _("A client with this personal identity code already exists."));
     if (rc != SQLITE_DONE)
         return sql_fail(db, err, _("adding a client"));
@@ -338,6 +346,134 @@ int rk_dbc_insert(rk_db *db, rk_client *c, const char *user, const char *ts, rk_
         if (rk_field_is_list((rk_field)f) && write_list(db, c, (rk_field)f, true, err))
             return err->code;
     return RK_OK;
+}
+
+int rk_dbc_insert(rk_db *db, rk_client *c, const char *user, const char *ts, rk_err *err)
+{
+    int64_t no;
+    return next_customer_no(db, &no, err) ? err->code : insert_numbered(db, c, no, user, ts, err);
+}
+
+/* The henkilötunnus codes a bulk load has added, while their index is
+ * dropped: open addressing over offsets into one buffer of the codes. */
+struct hetu_set {
+    char *text;
+    size_t used, cap;
+    uint32_t *slot;            /* offset + 1; 0 is empty */
+    size_t nslots, n;
+};
+
+static uint64_t hash_text(const char *s)
+{
+    uint64_t h = 1469598103934665603u;   /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static bool set_grow(struct hetu_set *hs)
+{
+    size_t n = hs->nslots ? hs->nslots * 2 : 1 << 16;
+    uint32_t *slot = calloc(n, sizeof *slot);
+    if (!slot)
+        return false;
+    for (size_t i = 0; i < hs->nslots; i++)
+        if (hs->slot[i]) {
+            size_t j = hash_text(hs->text + hs->slot[i] - 1) & (n - 1);
+            while (slot[j])
+                j = (j + 1) & (n - 1);
+            slot[j] = hs->slot[i];
+        }
+    free(hs->slot);
+    hs->slot = slot;
+    hs->nslots = n;
+    return true;
+}
+
+/* Adds code; false when it was there already (*oom when out of memory). */
+static bool set_add(struct hetu_set *hs, const char *code, bool *oom)
+{
+    size_t len = strlen(code) + 1;
+    if (((hs->n + 1) * 2 > hs->nslots && !set_grow(hs)) || hs->used + len >= UINT32_MAX) {
+        *oom = true;
+        return false;
+    }
+    size_t j = hash_text(code) & (hs->nslots - 1);
+    for (; hs->slot[j]; j = (j + 1) & (hs->nslots - 1))
+        if (strcmp(hs->text + hs->slot[j] - 1, code) == 0)
+            return false;
+    if (hs->used + len > hs->cap) {
+        size_t cap = hs->cap ? hs->cap * 2 : 1 << 20;
+        char *t = realloc(hs->text, cap);
+        if (!t) {
+            *oom = true;
+            return false;
+        }
+        hs->text = t;
+        hs->cap = cap;
+    }
+    memcpy(hs->text + hs->used, code, len);
+    hs->slot[j] = (uint32_t)hs->used + 1;
+    hs->used += len;
+    hs->n++;
+    return true;
+}
+
+static void set_free(struct hetu_set *hs)
+{
+    if (hs) {
+        free(hs->text);
+        free(hs->slot);
+        free(hs);
+    }
+}
+
+int rk_dbc_bulk_begin(rk_db *db, rk_dbc_bulk *b, bool large, rk_err *err)
+{
+    int64_t n;
+    memset(b, 0, sizeof *b);
+    if (next_customer_no(db, &b->next_no, err) || rk_dbc_count(db, &n, err))
+        return err->code;
+    if (!large || n > 0)
+        return RK_OK;
+    if (!(b->seen = calloc(1, sizeof *b->seen)))
+        return rk_err_set(err, RK_EFAIL, _("Out of memory."));
+    if (sqlite3_exec(rk_db_handle(db), "DROP INDEX clients_name_birth; DROP INDEX clients_hetu",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return sql_fail(db, err, _("adding clients"));
+    b->indexes_dropped = true;
+    return RK_OK;
+}
+
+int rk_dbc_bulk_insert(rk_db *db, rk_dbc_bulk *b, rk_client *c, const char *user, const char *ts,
+                       rk_err *err)
+{
+    const char *hetu = c->value[RK_F_HETU];
+    bool oom = false;
+    if (b->seen && hetu && *hetu && !set_add(b->seen, hetu, &oom))
+        return oom ? rk_err_set(err, RK_EFAIL, _("Out of memory."))
+                   : rk_err_set(err, RK_ECONFLICT, _("A client with this personal identity code already exists."));
+    int rc = insert_numbered(db, c, b->next_no, user, ts, err);
+    if (rc == RK_OK)
+        b->next_no++;
+    return rc;
+}
+
+int rk_dbc_bulk_end(rk_db *db, rk_dbc_bulk *b, rk_err *err)
+{
+    set_free(b->seen);
+    b->seen = NULL;
+    if (!b->indexes_dropped)
+        return RK_OK;
+    b->indexes_dropped = false;
+    sqlite3 *h = rk_db_handle(db);
+    if (sqlite3_exec(h, RK_DBC_NAME_INDEX, NULL, NULL, NULL) != SQLITE_OK)
+        return sql_fail(db, err, _("adding clients"));
+    int rc = sqlite3_exec(h, RK_DBC_HETU_INDEX, NULL, NULL, NULL);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)   /* the set above makes this a safety net */
+        return rk_err_set(err, RK_ECONFLICT,
+                          _("Two of the new clients have the same personal identity code; nothing was added."));
+    return rc == SQLITE_OK ? RK_OK : sql_fail(db, err, _("adding clients"));
 }
 
 int rk_dbc_update(rk_db *db, rk_client *c, const bool changed[RK_F_COUNT], const char *user,
@@ -366,7 +502,7 @@ int rk_dbc_update(rk_db *db, rk_client *c, const bool changed[RK_F_COUNT], const
     sqlite3_bind_int64(st, idx, c->id);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    if (rc == SQLITE_CONSTRAINT)
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)   /* extended codes are on */
         return rk_err_set(err, RK_ECONFLICT, _("A client with this personal identity code already exists."));
     if (rc != SQLITE_DONE)
         return sql_fail(db, err, _("saving a client"));

@@ -2,6 +2,7 @@
  * (db/search_index.c): turning a client into index rows, keeping them in
  * step with saves, and running queries with a cached engine per connection. */
 #include "db_search.h"
+#include "common.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -335,13 +336,6 @@ static rk_search_rebuild_times last_rebuild;
 void rk_search_last_rebuild(rk_search_rebuild_times *out)
 {
     *out = last_rebuild;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 typedef struct gen_client {
@@ -682,9 +676,9 @@ int rk_search_rebuild(rk_db *db, rk_err *err)
     uint32_t *rank_order = NULL;
     sort_el *sorted = NULL;
     memset(&last_rebuild, 0, sizeof last_rebuild);
-    double t0 = now_s();
+    double t0 = rk_monotonic_s();
     int rc = collect_all(h, &b);
-    double t1 = now_s(), t2 = t1, t3 = t1;
+    double t1 = rk_monotonic_s(), t2 = t1, t3 = t1;
     if (rc == SQLITE_OK && b.ncl > UINT32_MAX / 2)
         rc = SQLITE_TOOBIG;
     if (rc == SQLITE_OK && !(rank_order = malloc((b.ncl + 1) * sizeof *rank_order)))
@@ -694,10 +688,10 @@ int rk_search_rebuild(rk_db *db, rk_err *err)
             rank_order[i] = (uint32_t)i;
         order_of = &b;
         qsort(rank_order, b.ncl, sizeof *rank_order, cmp_client);
-        t2 = now_s();
+        t2 = rk_monotonic_s();
         if (!(sorted = sort_rows(&b, rank_order)))
             rc = SQLITE_NOMEM;
-        t3 = now_s();
+        t3 = rk_monotonic_s();
     }
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(h, "DELETE FROM search_key", NULL, NULL, NULL);
@@ -707,7 +701,7 @@ int rk_search_rebuild(rk_db *db, rk_err *err)
         rc = write_base(h, &b, sorted, rank_order);
     last_rebuild = (rk_search_rebuild_times){ .clients = b.ncl, .rows = b.nrows,
         .blocks = last_rebuild.blocks, .bytes = last_rebuild.bytes, .collect = t1 - t0,
-        .order = t2 - t1, .sort = t3 - t2, .write = now_s() - t3 };
+        .order = t2 - t1, .sort = t3 - t2, .write = rk_monotonic_s() - t3 };
     order_of = NULL;
     free(sorted);
     free(rank_order);

@@ -2,15 +2,55 @@
  * transaction, and records itself in PRAGMA user_version. Never edit a
  * migration that has shipped: add the next one. */
 #include "db.h"
+#include "db_clients.h"
 #include "search_base.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
 
+/* The clients table's columns, one per scalar field of src/fields.h, named
+ * as the field (tests/unit/test_clients.c checks the two agree). HETU is
+ * the henkilötunnus column's constraint: inline UNIQUE in schema 2, a named
+ * index (RK_DBC_HETU_INDEX) from schema 7 on. */
+#define CLIENTS_COLUMNS(HETU) \
+    "  id INTEGER PRIMARY KEY,"                           \
+    "  version INTEGER NOT NULL DEFAULT 1,"               \
+    "  created TEXT NOT NULL,"                            \
+    "  updated TEXT NOT NULL,"                            \
+    "  updated_by TEXT NOT NULL,"                         \
+    "  restricted INTEGER NOT NULL DEFAULT 0,"            \
+    "  customer_no INTEGER NOT NULL UNIQUE,"              \
+    "  first_names TEXT NOT NULL DEFAULT '',"             \
+    "  last_name TEXT NOT NULL DEFAULT '',"               \
+    "  hetu TEXT " HETU ","   /* NULL when not known */   \
+    "  birth_date TEXT NOT NULL DEFAULT '',"              \
+    "  gender TEXT NOT NULL DEFAULT '',"                  \
+    "  language TEXT NOT NULL DEFAULT '',"                \
+    "  street TEXT NOT NULL DEFAULT '',"                  \
+    "  postcode TEXT NOT NULL DEFAULT '',"                \
+    "  post_office TEXT NOT NULL DEFAULT '',"             \
+    "  country TEXT NOT NULL DEFAULT '',"                 \
+    "  preferred_channel TEXT NOT NULL DEFAULT '',"       \
+    "  turvakielto TEXT NOT NULL DEFAULT '',"             \
+    "  popreg_bans TEXT NOT NULL DEFAULT '',"             \
+    "  organisation TEXT NOT NULL DEFAULT '',"            \
+    "  ytunnus TEXT NOT NULL DEFAULT '',"                 \
+    "  position TEXT NOT NULL DEFAULT '',"                \
+    "  contact_role TEXT NOT NULL DEFAULT '',"            \
+    "  loyalty TEXT NOT NULL DEFAULT '',"                 \
+    "  interests TEXT NOT NULL DEFAULT '',"               \
+    "  other_info TEXT NOT NULL DEFAULT '',"              \
+    "  billing_address TEXT NOT NULL DEFAULT '',"         \
+    "  einvoice_address TEXT NOT NULL DEFAULT '',"        \
+    "  collection TEXT NOT NULL DEFAULT ''"
+
 static const struct migration {
     int         version;
     const char *name;
     const char *sql;
+    /* Rebuilds a table others refer to: run with foreign keys off (they
+     * would cascade the old table's rows away) and checked before commit. */
+    bool        rebuilds_parent;
 } migrations[] = {
     { 1, "users, settings and the audit log",
       "CREATE TABLE users ("
@@ -49,42 +89,9 @@ static const struct migration {
       "  WHEN EXISTS (SELECT 1 FROM audit WHERE seq = NEW.seq)"
       "  BEGIN SELECT RAISE(ABORT, 'audit rows cannot be replaced'); END;"
       "CREATE INDEX audit_client ON audit(client_id);"
-      "CREATE INDEX audit_user ON audit(user);" },
+      "CREATE INDEX audit_user ON audit(user);", false },
     { 2, "clients, their lists, field history and policy overrides",
-      /* One column per scalar field of src/fields.h, named as the field;
-       * tests/unit/test_clients.c checks the two agree. */
-      "CREATE TABLE clients ("
-      "  id INTEGER PRIMARY KEY,"
-      "  version INTEGER NOT NULL DEFAULT 1,"
-      "  created TEXT NOT NULL,"
-      "  updated TEXT NOT NULL,"
-      "  updated_by TEXT NOT NULL,"
-      "  restricted INTEGER NOT NULL DEFAULT 0,"
-      "  customer_no INTEGER NOT NULL UNIQUE,"
-      "  first_names TEXT NOT NULL DEFAULT '',"
-      "  last_name TEXT NOT NULL DEFAULT '',"
-      "  hetu TEXT UNIQUE,"                 /* NULL when not known */
-      "  birth_date TEXT NOT NULL DEFAULT '',"
-      "  gender TEXT NOT NULL DEFAULT '',"
-      "  language TEXT NOT NULL DEFAULT '',"
-      "  street TEXT NOT NULL DEFAULT '',"
-      "  postcode TEXT NOT NULL DEFAULT '',"
-      "  post_office TEXT NOT NULL DEFAULT '',"
-      "  country TEXT NOT NULL DEFAULT '',"
-      "  preferred_channel TEXT NOT NULL DEFAULT '',"
-      "  turvakielto TEXT NOT NULL DEFAULT '',"
-      "  popreg_bans TEXT NOT NULL DEFAULT '',"
-      "  organisation TEXT NOT NULL DEFAULT '',"
-      "  ytunnus TEXT NOT NULL DEFAULT '',"
-      "  position TEXT NOT NULL DEFAULT '',"
-      "  contact_role TEXT NOT NULL DEFAULT '',"
-      "  loyalty TEXT NOT NULL DEFAULT '',"
-      "  interests TEXT NOT NULL DEFAULT '',"
-      "  other_info TEXT NOT NULL DEFAULT '',"
-      "  billing_address TEXT NOT NULL DEFAULT '',"
-      "  einvoice_address TEXT NOT NULL DEFAULT '',"
-      "  collection TEXT NOT NULL DEFAULT ''"
-      ");"
+      "CREATE TABLE clients (" CLIENTS_COLUMNS("UNIQUE") ");"
       "CREATE INDEX clients_name_birth ON clients(last_name, first_names, birth_date);"
       "CREATE TABLE client_phones ("
       "  client_id INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,"
@@ -119,14 +126,14 @@ static const struct migration {
       "CREATE INDEX field_history_client ON field_history(client_id, id);"
       "CREATE TABLE policy ("
       "  role TEXT NOT NULL, field TEXT NOT NULL, level TEXT NOT NULL,"
-      "  PRIMARY KEY (role, field)) WITHOUT ROWID;" },
+      "  PRIMARY KEY (role, field)) WITHOUT ROWID;", false },
     { 3, "search-as-you-type index",
       /* Key order is result order: see db/search_index.c and BENCHMARKS.md. */
       "CREATE TABLE search_key ("
       "  key TEXT NOT NULL, lit TEXT NOT NULL, sortkey BLOB NOT NULL,"
       "  client_id INTEGER NOT NULL, tok TEXT NOT NULL,"
       "  PRIMARY KEY (key, lit, sortkey, client_id, tok)) WITHOUT ROWID;"
-      "CREATE TABLE search_stat (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;" },
+      "CREATE TABLE search_stat (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;", false },
     { 4, "consent ledger, call-recording notes and the disclosure register",
       /* The ledger and the register are legal records: append-only like the
        * audit table. Call notes are never changed (corrections are
@@ -213,7 +220,7 @@ static const struct migration {
       "CREATE TRIGGER disclosure_clients_no_replace BEFORE INSERT ON disclosure_clients"
       "  WHEN EXISTS (SELECT 1 FROM disclosure_clients WHERE disclosure_id = NEW.disclosure_id"
       "    AND client_id = NEW.client_id)"
-      "  BEGIN SELECT RAISE(ABORT, 'disclosures cannot be replaced'); END;" },
+      "  BEGIN SELECT RAISE(ABORT, 'disclosures cannot be replaced'); END;", false },
     { 5, "requests register, erasure register with legal holds",
       /* Requests: due = received + 1 calendar month (src/requests.h), an
        * extension of up to 2 months with its reason; closed = '' while open. */
@@ -257,10 +264,19 @@ static const struct migration {
       "    AND NEW.call_id IS OLD.call_id AND NEW.notice_version IS OLD.notice_version"
       "    AND NEW.batch IS OLD.batch"
       "    AND EXISTS (SELECT 1 FROM erasures WHERE client_id = OLD.client_id))"
-      "  BEGIN SELECT RAISE(ABORT, 'consent events cannot be changed'); END;" },
+      "  BEGIN SELECT RAISE(ABORT, 'consent events cannot be changed'); END;", false },
     { 6, "packed search index written by rebuilds",
       /* db/search_base.h; search_key keeps what saves change after it. */
-      SB_SCHEMA },
+      SB_SCHEMA, false },
+    { 7, "a named unique index on henkilötunnus, which a bulk load can build after its rows",
+      /* SQLite cannot drop a constraint's own index: the table is rebuilt
+       * (https://sqlite.org/lang_altertable.html, "other kinds of changes"). */
+      "CREATE TABLE clients_v7 (" CLIENTS_COLUMNS("") ");"
+      "INSERT INTO clients_v7 SELECT * FROM clients;"
+      "DROP TABLE clients;"
+      "ALTER TABLE clients_v7 RENAME TO clients;"
+      RK_DBC_NAME_INDEX ";"
+      RK_DBC_HETU_INDEX ";", true },
 };
 
 int rk_db_latest_version(void)
@@ -281,6 +297,50 @@ static int too_new(sqlite3 *h, int have, rk_err *err)
                       db_file(h), have, rk_db_latest_version());
 }
 
+/* Runs one migration in its own transaction; *have is the version after. */
+static int migrate_one(rk_db *db, const struct migration *m, int *have, rk_err *err)
+{
+    sqlite3 *h = rk_db_handle(db);
+    int rc = rk_db_begin(db, err);
+    if (rc)
+        return rc;
+    /* Another process may have migrated while we waited for the lock. */
+    *have = rk_db_schema_version(db);
+    if (*have > rk_db_latest_version()) {
+        rk_db_rollback(db);
+        return too_new(h, *have, err);
+    }
+    if (m->version <= *have) {
+        rk_db_rollback(db);
+        return RK_OK;
+    }
+    char setver[64];
+    snprintf(setver, sizeof setver, "PRAGMA user_version = %d", m->version);
+    const char *problem = NULL;
+    if (sqlite3_exec(h, m->sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(h, setver, NULL, NULL, NULL) != SQLITE_OK)
+        problem = sqlite3_errmsg(h);
+    else if (m->rebuilds_parent && rk_db_check_references(db, err))
+        problem = err->msg;
+    if (problem) {
+        rk_err_set(err, RK_EFAIL, _("Cannot update the database %s to schema %d (%s): %s."),
+                   db_file(h), m->version, m->name, problem);
+        rk_db_rollback(db);
+        return RK_EFAIL;
+    }
+    if ((rc = rk_db_commit(db, err)) != RK_OK)
+        return rc;
+    *have = m->version;
+    return RK_OK;
+}
+
+static int stop_at;
+
+void rk_db_stop_migrations_at(int version)
+{
+    stop_at = version;
+}
+
 int rk_db_migrate(rk_db *db, rk_err *err)
 {
     sqlite3 *h = rk_db_handle(db);
@@ -293,33 +353,16 @@ int rk_db_migrate(rk_db *db, rk_err *err)
 
     for (size_t i = 0; i < RK_ARRAY_LEN(migrations); i++) {
         const struct migration *m = &migrations[i];
-        if (m->version <= have)
+        if (m->version <= have || (stop_at && m->version > stop_at))
             continue;
-        int rc = rk_db_begin(db, err);
+        /* Only outside a transaction does this pragma take effect. */
+        if (m->rebuilds_parent)
+            sqlite3_exec(h, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL);
+        int rc = migrate_one(db, m, &have, err);
+        if (m->rebuilds_parent)
+            sqlite3_exec(h, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
         if (rc)
             return rc;
-        /* Another process may have migrated while we waited for the lock. */
-        have = rk_db_schema_version(db);
-        if (have > rk_db_latest_version()) {
-            rk_db_rollback(db);
-            return too_new(h, have, err);
-        }
-        if (m->version <= have) {
-            rk_db_rollback(db);
-            continue;
-        }
-        char setver[64];
-        snprintf(setver, sizeof setver, "PRAGMA user_version = %d", m->version);
-        if (sqlite3_exec(h, m->sql, NULL, NULL, NULL) != SQLITE_OK ||
-            sqlite3_exec(h, setver, NULL, NULL, NULL) != SQLITE_OK) {
-            rk_err_set(err, RK_EFAIL, _("Cannot update the database %s to schema %d (%s): %s."),
-                       db_file(h), m->version, m->name, sqlite3_errmsg(h));
-            rk_db_rollback(db);
-            return RK_EFAIL;
-        }
-        if ((rc = rk_db_commit(db, err)) != RK_OK)
-            return rc;
-        have = m->version;
     }
     return RK_OK;
 }

@@ -1,4 +1,5 @@
 #include "backup.h"
+#include "common.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,13 +19,6 @@
 #define MAGIC "RKBACKUP"
 #define HEADER_BYTES 24
 #define HASH_BYTES crypto_generichash_BYTES
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int io_error(rk_err *err, const char *what, const char *path)
 {
@@ -100,7 +94,7 @@ int rk_backup_make(rk_session *s, const char *file, rk_backup_info *info, rk_err
     memset(info, 0, sizeof *info);
     if (rk_session_require_role(s, RK_ROLE_ADMIN, err))
         return err->code;
-    double t0 = now_s();
+    double t0 = rk_monotonic_s();
     size_t plen = strlen(file) + 16;
     char *dbtmp = malloc(plen), *tmp = malloc(plen);
     unsigned char *keyring = NULL;
@@ -168,7 +162,7 @@ int rk_backup_make(rk_session *s, const char *file, rk_backup_info *info, rk_err
     sync_parent(file);
     info->db_bytes = (uint64_t)st.st_size;
     info->keyring_bytes = (uint32_t)klen;
-    info->seconds = now_s() - t0;
+    info->seconds = rk_monotonic_s() - t0;
     char details[160], base[100];
     const char *slash = strrchr(file, '/');
     snprintf(base, sizeof base, "%s", slash ? slash + 1 : file);

@@ -311,6 +311,13 @@ static int check_new(const rk_policy *p, const rk_client *c, rk_err *err)
     return RK_OK;
 }
 
+static rk_clients_load_times last_load;
+
+void rk_clients_last_load(rk_clients_load_times *out)
+{
+    *out = last_load;
+}
+
 /* Below this many clients row-by-row indexing is cheaper than a rebuild. */
 enum { REBUILD_MIN = 2000 };
 
@@ -333,18 +340,30 @@ int rk_clients_create_stream(rk_session *s, rk_client_source next, void *ctx, si
     bool rebuild = expected >= REBUILD_MIN && (int64_t)expected * 4 >= existing;
     if (rebuild)
         rk_db_bulk_cache(s->db, true);
+    rk_dbc_bulk bulk = { 0 };
+    memset(&last_load, 0, sizeof last_load);
+    double t0 = rk_monotonic_s();
+    if (rc == RK_OK)
+        rc = rk_dbc_bulk_begin(s->db, &bulk, rebuild, err);
     rk_client *c = NULL;
     while (rc == RK_OK && (rc = next(ctx, &c, err)) == RK_OK && c) {
         rc = check_new(&p, c, err);
         if (rc == RK_OK)
-            rc = rk_dbc_insert(s->db, c, s->user, now, err);
+            rc = rk_dbc_bulk_insert(s->db, &bulk, c, s->user, now, err);
         if (rc == RK_OK && !rebuild)
             rc = rk_search_index_client(s->db, NULL, c, err);
         if (rc == RK_OK)
             (*count)++;
     }
+    double t1 = rk_monotonic_s();
+    rk_err end_err;
+    int erc = rk_dbc_bulk_end(s->db, &bulk, rc == RK_OK ? err : &end_err);
+    if (rc == RK_OK)
+        rc = erc;
+    double t2 = rk_monotonic_s();
     if (rc == RK_OK && rebuild)
         rc = rk_search_rebuild(s->db, err);
+    last_load = (rk_clients_load_times){ t1 - t0, t2 - t1, rk_monotonic_s() - t2 };
     if (rc == RK_OK) {
         char d[256];
         snprintf(d, sizeof d, "count=%zu %s", *count, details ? details : "");

@@ -44,6 +44,15 @@ typedef int (*rk_client_source)(void *ctx, rk_client **out, rk_err *err);
  * one sorted pass instead of row by row. One audit event for the batch. */
 int rk_clients_create_stream(rk_session *s, rk_client_source next, void *ctx, size_t expected,
                              const char *details, size_t *count, rk_err *err);
+/* The phases of this process's last rk_clients_create_stream, in seconds,
+ * for make bench: the stream (the source's own work, checks and inserts),
+ * the indexes a large load into an empty registry builds after its rows,
+ * and the search index. */
+typedef struct rk_clients_load_times {
+    double stream, indexes, search;
+} rk_clients_load_times;
+void rk_clients_last_load(rk_clients_load_times *out);
+
 /* Adds many clients in one transaction with one audit event (imports, demo
  * data): all or nothing. Every card is checked as rk_clients_create would;
  * a henkilötunnus already present stops the batch with the card's index in

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *rk_pgettext(const char *ctx_msgid, const char *msgid)
@@ -61,6 +62,13 @@ bool rk_grow(void *arrayp, size_t *cap, size_t n, size_t elem, size_t first)
     memcpy(arrayp, &p, sizeof p);
     *cap = ncap;
     return true;
+}
+
+double rk_monotonic_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int rk_write_all(int fd, const void *buf, size_t len)

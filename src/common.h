@@ -57,6 +57,8 @@ bool rk_grow(void *arrayp, size_t *cap, size_t n, size_t elem, size_t first);
 /* All len bytes to or from fd, again after EINTR and short counts.
  * 0, or -1 with errno set (0 when a read met the end of the file first). */
 int rk_write_all(int fd, const void *buf, size_t len);
+/* Seconds on the monotonic clock, for measuring durations. */
+double rk_monotonic_s(void);
 int rk_read_exact(int fd, void *buf, size_t len);
 
 #endif

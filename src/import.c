@@ -1,4 +1,5 @@
 #include "import.h"
+#include "common.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -984,13 +985,6 @@ static char detect_delimiter(const char *text)
     return ';';
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int read_all(const char *path, unsigned char **buf, size_t *len, rk_err *err)
 {
     FILE *f = fopen(path, "rb");
@@ -1166,7 +1160,7 @@ int rk_import_file(rk_session *s, const char *path, const rk_import_opts *o,
                    rk_import_result *r, rk_err *err)
 {
     memset(r, 0, sizeof *r);
-    double t0 = now_s();
+    double t0 = rk_monotonic_s();
     if (s->role == RK_ROLE_ADMIN)
         return rk_err_set(err, RK_EDENIED,
                           _("Administrators see no client data; import as a role that may add clients."));
@@ -1274,7 +1268,7 @@ int rk_import_file(rk_session *s, const char *path, const rk_import_opts *o,
     free(im.seen.code);
     free(im.seen.line);
     rk_decoded_free(&text);
-    r->seconds = now_s() - t0;
+    r->seconds = rk_monotonic_s() - t0;
     return im.fatal ? (err->code ? err->code : RK_EFAIL) : RK_OK;
 }
 

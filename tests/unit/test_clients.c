@@ -8,6 +8,7 @@
 #include "client_format.h"
 #include "clients.h"
 #include "db_clients.h"
+#include "demo_data.h"
 
 static void setup(void) { fix_create(); }
 static void teardown(void) { fix_remove(); }
@@ -536,6 +537,87 @@ START_TEST(invalid_values_refused_with_field)
 }
 END_TEST
 
+/* A large load into an empty registry builds the name and henkilötunnus
+ * indexes after its rows (db_clients.h): a duplicate code in the batch is
+ * still refused at that card with nothing added, the indexes are there
+ * again afterwards, committed or not, and the unique one holds. */
+static bool has_index(rk_session *s, const char *name)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '%s'",
+             name);
+    return fix_sql_int(s, sql) == 1;
+}
+
+START_TEST(large_load_builds_indexes_after)
+{
+    rk_session *dpo = fix_login("dpo");
+    rk_demo_gen *g = rk_demo_gen_new(11);
+    enum { N = 2500 };   /* above the size that makes a load large */
+    static rk_client *cs[N];
+    rk_err err;
+    for (int i = 0; i < N; i++) {
+        cs[i] = rk_client_new();
+        ck_assert_msg(rk_demo_gen_client(g, cs[i], &err) == RK_OK, "%s", err.msg);
+    }
+    /* some generated clients have no code: take two that have one */
+    int dup = 2000, orig = 10;
+    while (!cs[dup]->value[RK_F_HETU][0])
+        dup++;
+    while (!cs[orig]->value[RK_F_HETU][0])
+        orig++;
+    char kept[16];
+    snprintf(kept, sizeof kept, "%s", cs[dup]->value[RK_F_HETU]);
+    ck_assert_int_eq(rk_client_set(cs[dup], RK_F_HETU, cs[orig]->value[RK_F_HETU], &err), RK_OK);
+    size_t bad = 0;
+    ck_assert_int_eq(rk_clients_create_many(dpo, cs, N, "test", &bad, &err), RK_ECONFLICT);
+    ck_assert_uint_eq(bad, (size_t)dup);
+    ck_assert_ptr_nonnull(strstr(err.msg, "personal identity code already exists"));
+    ck_assert_int_eq(fix_sql_int(dpo, "SELECT count(*) FROM clients"), 0);
+    ck_assert(has_index(dpo, "clients_name_birth") && has_index(dpo, "clients_hetu"));
+
+    ck_assert_int_eq(rk_client_set(cs[dup], RK_F_HETU, kept, &err), RK_OK);
+    ck_assert_msg(rk_clients_create_many(dpo, cs, N, "test", &bad, &err) == RK_OK, "%s", err.msg);
+    ck_assert_int_eq(fix_sql_int(dpo, "SELECT count(*) FROM clients"), N);
+    ck_assert(has_index(dpo, "clients_name_birth") && has_index(dpo, "clients_hetu"));
+    /* customer numbers counted on without gaps, in the batch's order */
+    ck_assert_int_eq(fix_sql_int(dpo, "SELECT min(customer_no) FROM clients"), 100001);
+    ck_assert_int_eq(fix_sql_int(dpo, "SELECT max(customer_no) FROM clients"), 100000 + N);
+    ck_assert_int_eq(fix_sql_int(dpo, "SELECT count(*) FROM clients WHERE customer_no != 100000 + id"), 0);
+    /* the indexes are the ones lookups use, and the unique one holds */
+    int64_t id;
+    ck_assert_int_eq(rk_dbc_by_hetu(dpo->db, cs[dup]->value[RK_F_HETU], &id, &err), RK_OK);
+    ck_assert_int_eq(id, cs[dup]->id);
+    ck_assert_int_eq(rk_db_integrity_check(dpo->db, &err), RK_OK);
+    rk_client *again = rk_client_new();
+    rk_demo_gen *g2 = rk_demo_gen_new(12);
+    ck_assert_int_eq(rk_demo_gen_client(g2, again, &err), RK_OK);
+    rk_demo_gen_free(g2);
+    ck_assert_int_eq(rk_client_set(again, RK_F_HETU, cs[orig]->value[RK_F_HETU], &err), RK_OK);
+    int rc = rk_clients_create_many(dpo, &again, 1, "test", &bad, &err);
+    ck_assert_msg(rc == RK_ECONFLICT, "%d %s", rc, err.msg);
+
+    /* A second large load, into a registry that is not empty: the codes
+     * already there are refused as before. One generator gives distinct
+     * codes. */
+    for (int i = 0; i < N; i++) {
+        rk_client_free(cs[i]);
+        cs[i] = rk_client_new();
+        ck_assert_msg(rk_demo_gen_client(g, cs[i], &err) == RK_OK, "%s", err.msg);
+    }
+    ck_assert_int_eq(rk_client_set(cs[1500], RK_F_HETU, kept, &err), RK_OK);
+    ck_assert_int_eq(rk_clients_create_many(dpo, cs, N, "test", &bad, &err), RK_ECONFLICT);
+    ck_assert_uint_eq(bad, 1500);
+    ck_assert_int_eq(fix_sql_int(dpo, "SELECT count(*) FROM clients"), N);
+    ck_assert(has_index(dpo, "clients_name_birth") && has_index(dpo, "clients_hetu"));
+    rk_demo_gen_free(g);
+    rk_client_free(again);
+    for (int i = 0; i < N; i++)
+        rk_client_free(cs[i]);
+    rk_session_logout(dpo);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("clients");
@@ -554,6 +636,7 @@ Suite *test_suite(void)
     tcase_add_test(t, duplicate_hetu_opens_existing);
     tcase_add_test(t, invalid_values_refused_with_field);
     tcase_add_test(t, household_links);
+    tcase_add_test(t, large_load_builds_indexes_after);
     suite_add_tcase(s, t);
     return s;
 }

@@ -355,6 +355,52 @@ START_TEST(test_migrations_run_once)
 }
 END_TEST
 
+/* Schema 7 rebuilds the clients table with a named unique index on
+ * henkilötunnus: a registry made at schema 6 keeps its clients and the
+ * rows that refer to them, and the references still work. */
+START_TEST(test_migration_7_keeps_clients)
+{
+    rk_db_stop_migrations_at(6);
+    rk_db *db = open_ok(key, true);
+    ck_assert_int_eq(rk_db_schema_version(db), 6);
+    ck_assert(table_exists(db, "index", "sqlite_autoindex_clients_2"));
+    sqlite3 *h = rk_db_handle(db);
+    ck_assert_int_eq(sqlite3_exec(h,
+        "INSERT INTO clients(id, created, updated, updated_by, customer_no, first_names, last_name, hetu)"
+        " VALUES (1, 't', 't', 'u', 100001, 'Anna', 'Mäkinen', '131052-308T'),"
+        "        (2, 't', 't', 'u', 100002, 'Ville', 'Virtanen', NULL);"
+        "INSERT INTO client_phones VALUES (1, 0, 'mobile', '+358401234567');"
+        "INSERT INTO client_sources VALUES (2, 0, 'import', '2026-01-01', 'old.csv');",
+        NULL, NULL, NULL), SQLITE_OK);
+    rk_db_close(db);
+
+    rk_db_stop_migrations_at(0);
+    db = open_ok(key, false);
+    h = rk_db_handle(db);
+    ck_assert_int_eq(rk_db_schema_version(db), rk_db_latest_version());
+    ck_assert(!table_exists(db, "index", "sqlite_autoindex_clients_2"));
+    ck_assert(table_exists(db, "index", "clients_hetu"));
+    ck_assert(table_exists(db, "index", "clients_name_birth"));
+    ck_assert(!table_exists(db, "table", "clients_v7"));
+    ck_assert_int_eq(pragma_int(db, "PRAGMA foreign_keys"), 1);
+    ck_assert_int_eq(pragma_int(db, "SELECT count(*) FROM clients"), 2);
+    ck_assert_int_eq(pragma_int(db, "SELECT id FROM clients WHERE hetu = '131052-308T'"), 1);
+    ck_assert_int_eq(pragma_int(db, "SELECT customer_no FROM clients WHERE last_name = 'Virtanen'"), 100002);
+    ck_assert_int_eq(pragma_int(db, "SELECT count(*) FROM client_phones WHERE client_id = 1"), 1);
+    rk_err err = { 0 };
+    ck_assert_msg(rk_db_integrity_check(db, &err) == RK_OK, "%s", err.msg);
+    /* the code is still unique, and the lists still follow their client */
+    ck_assert_int_ne(sqlite3_exec(h,
+        "INSERT INTO clients(created, updated, updated_by, customer_no, hetu)"
+        " VALUES ('t', 't', 'u', 100003, '131052-308T')", NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(h, "DELETE FROM clients WHERE id = 1", NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq(pragma_int(db, "SELECT count(*) FROM client_phones"), 0);
+    ck_assert_int_ne(sqlite3_exec(h, "INSERT INTO client_phones VALUES (9, 0, 'mobile', '+358401234567')",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    rk_db_close(db);
+}
+END_TEST
+
 START_TEST(test_too_new_refused)
 {
     rk_db *db = open_ok(key, true);
@@ -594,6 +640,7 @@ Suite *test_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_migrations_applied);
     tcase_add_test(tc, test_migrations_run_once);
+    tcase_add_test(tc, test_migration_7_keeps_clients);
     tcase_add_test(tc, test_too_new_refused);
     suite_add_tcase(s, tc);
 
