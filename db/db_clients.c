@@ -459,10 +459,15 @@ int rk_dbc_bulk_insert(rk_db *db, rk_dbc_bulk *b, rk_client *c, const char *user
     return rc;
 }
 
-int rk_dbc_bulk_end(rk_db *db, rk_dbc_bulk *b, rk_err *err)
+void rk_dbc_bulk_abandon(rk_dbc_bulk *b)
 {
     set_free(b->seen);
     b->seen = NULL;
+}
+
+int rk_dbc_bulk_end(rk_db *db, rk_dbc_bulk *b, rk_err *err)
+{
+    rk_dbc_bulk_abandon(b);
     if (!b->indexes_dropped)
         return RK_OK;
     b->indexes_dropped = false;

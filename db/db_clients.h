@@ -35,8 +35,10 @@ int rk_dbc_bulk_begin(rk_db *db, rk_dbc_bulk *b, bool large, rk_err *err);
 int rk_dbc_bulk_insert(rk_db *db, rk_dbc_bulk *b, rk_client *c, const char *user, const char *ts,
                        rk_err *err);
 /* Builds the dropped indexes (RK_OK when none were) and frees the load's
- * memory; call it after a failure too (with its own error ignored). */
+ * memory. After a failure, abandon frees it alone: rolling the load back
+ * restores the indexes. */
 int rk_dbc_bulk_end(rk_db *db, rk_dbc_bulk *b, rk_err *err);
+void rk_dbc_bulk_abandon(rk_dbc_bulk *b);
 /* Writes the scalar fields marked in `changed` and replaces the marked
  * lists; bumps the version. The caller has checked the version. */
 int rk_dbc_update(rk_db *db, rk_client *c, const bool changed[RK_F_COUNT], const char *user,

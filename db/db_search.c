@@ -533,10 +533,68 @@ static int cmp_el_full(const void *pa, const void *pb)
     return sb_cmp(gx + x->gl, x->tokl, gy + y->gl, y->tokl);
 }
 
+/* A key's count, for search_stat. */
+struct key_count {
+    const unsigned char *key;
+    int kl;
+    int64_t n;
+};
+
+/* A part of the rows, split by their first byte: sorted, then encoded as
+ * blocks with its keys counted, on a thread of its own. A key never spans
+ * two parts (the first byte of g is the key's). */
 struct sort_part {
     sort_el *a, *tmp;
     size_t n;
+    sb_writer w;
+    struct key_count *keys;
+    size_t nkeys, keycap;
+    int rc;
 };
+
+static void count_key(struct sort_part *s, const unsigned char *key, int kl, int64_t n)
+{
+    if (!stat_wanted((const char *)key, (size_t)kl, n))
+        return;
+    if (!grow((void **)&s->keys, &s->keycap, s->nkeys + 1, sizeof *s->keys)) {
+        s->rc = SQLITE_NOMEM;
+        return;
+    }
+    s->keys[s->nkeys++] = (struct key_count){ key, kl, n };
+}
+
+static void encode_part(struct sort_part *s)
+{
+    const gen *b = order_of;
+    const unsigned char *key = NULL;
+    int keyl = 0;
+    int64_t n = 0;
+    sb_writer_init(&s->w);
+    for (size_t i = 0; i < s->n && s->rc == SQLITE_OK; i++) {
+        /* the rows are in client order, the entries in group order: fetch
+         * ahead what the coming entries will read */
+        if (i + 16 < s->n)
+            __builtin_prefetch(&b->rows[s->a[i + 16].row]);
+        if (i + 8 < s->n)
+            __builtin_prefetch(b->arena + b->rows[s->a[i + 8].row].off);
+        const gen_row *row = &b->rows[s->a[i].row];
+        const unsigned char *g = b->arena + row->off;
+        int kl = (int)strlen((const char *)g);
+        if (!key || kl != keyl || memcmp(g, key, (size_t)kl)) {
+            if (key)
+                count_key(s, key, keyl, n);
+            key = g;
+            keyl = kl;
+            n = 0;
+        }
+        n++;
+        s->rc = sb_writer_add(&s->w, g, row->gl, s->a[i].rank, (const char *)g + row->gl, row->tokl);
+    }
+    if (key && s->rc == SQLITE_OK)
+        count_key(s, key, keyl, n);
+    if (s->rc == SQLITE_OK)
+        s->rc = sb_writer_finish(&s->w);
+}
 
 static void *sort_part_run(void *p)
 {
@@ -565,12 +623,13 @@ static void *sort_part_run(void *p)
         }
         i = j;
     }
+    encode_part(s);
     return NULL;
 }
 
 /* All rows as sort elements in g order: split by the first byte into two
- * parts of about equal size, each sorted on its own thread. */
-static sort_el *sort_rows(const gen *b, const uint32_t *rank_order)
+ * parts of about equal size, each sorted and encoded on its own thread. */
+static sort_el *sort_rows(const gen *b, const uint32_t *rank_order, struct sort_part part[2])
 {
     sort_el *a = malloc(b->nrows * sizeof *a), *tmp = malloc(b->nrows * sizeof *tmp);
     if (!a || !tmp) {
@@ -603,58 +662,34 @@ static sort_el *sort_rows(const gen *b, const uint32_t *rank_order)
             tmp[hi++] = a[i];
     }
     memcpy(a, tmp, k * sizeof *a);
-    struct sort_part p1 = { a, tmp, nlo }, p2 = { a + nlo, tmp + nlo, k - nlo };
+    part[0] = (struct sort_part){ .a = a, .tmp = tmp, .n = nlo };
+    part[1] = (struct sort_part){ .a = a + nlo, .tmp = tmp + nlo, .n = k - nlo };
     pthread_t t;
-    bool threaded = k >= (1 << 16) && pthread_create(&t, NULL, sort_part_run, &p1) == 0;
+    bool threaded = k >= (1 << 16) && pthread_create(&t, NULL, sort_part_run, &part[0]) == 0;
     if (!threaded)
-        sort_part_run(&p1);
-    sort_part_run(&p2);
+        sort_part_run(&part[0]);
+    sort_part_run(&part[1]);
     if (threaded)
         pthread_join(t, NULL);
     free(tmp);
     return a;
 }
 
-/* Writes the sorted entries, the names and the per-key counts. */
-static int write_base(sqlite3 *h, const gen *b, const sort_el *a, const uint32_t *rank_order)
+/* Inserts the encoded parts, the per-key counts and the names. */
+static int write_base(sqlite3 *h, const gen *b, struct sort_part part[2], const uint32_t *rank_order)
 {
-    sb_writer w;
     struct stat_out o;
     int rc = stat_open(h, &o);
-    if (rc == SQLITE_OK)
-        rc = sb_writer_open(&w, h);
-    else
-        return rc;
-    const unsigned char *key = NULL;
-    int keyl = 0;
-    int64_t n = 0;
-    for (size_t i = 0; i < b->nrows && rc == SQLITE_OK; i++) {
-        /* the rows are in client order, the entries in group order: fetch
-         * ahead what the coming entries will read */
-        if (i + 16 < b->nrows)
-            __builtin_prefetch(&b->rows[a[i + 16].row]);
-        if (i + 8 < b->nrows)
-            __builtin_prefetch(b->arena + b->rows[a[i + 8].row].off);
-        const gen_row *row = &b->rows[a[i].row];
-        const unsigned char *g = b->arena + row->off;
-        int kl = (int)strlen((const char *)g);
-        if (!key || kl != keyl || memcmp(g, key, (size_t)kl)) {
-            if (key)
-                stat_put(&o, key, keyl, n);
-            key = g;
-            keyl = kl;
-            n = 0;
-        }
-        n++;
-        rc = sb_writer_add(&w, g, row->gl, a[i].rank, (const char *)g + row->gl, row->tokl);
+    for (int p = 0; p < 2 && rc == SQLITE_OK; p++) {
+        rc = part[p].rc != SQLITE_OK ? part[p].rc : sb_writer_insert(&part[p].w, h);
+        for (size_t i = 0; i < part[p].nkeys && rc == SQLITE_OK; i++)
+            stat_put(&o, part[p].keys[i].key, part[p].keys[i].kl, part[p].keys[i].n);
+        last_rebuild.blocks += part[p].w.blocks;
+        last_rebuild.bytes += part[p].w.bytes;
     }
-    if (key)
-        stat_put(&o, key, keyl, n);
-    int wrc = sb_writer_close(&w), orc = stat_close(&o);
-    last_rebuild.blocks = w.blocks;
-    last_rebuild.bytes = w.bytes;
+    int orc = stat_close(&o);
     if (rc == SQLITE_OK)
-        rc = wrc != SQLITE_OK ? wrc : orc;
+        rc = orc;
     sb_names_writer nw;
     if (rc == SQLITE_OK)
         rc = sb_names_writer_open(&nw, h);
@@ -668,50 +703,292 @@ static int write_base(sqlite3 *h, const gen *b, const sort_el *a, const uint32_t
     return rc != SQLITE_OK ? rc : nrc;
 }
 
-int rk_search_rebuild(rk_db *db, rk_err *err)
+/* A rebuild's rows in memory, from collecting to writing. */
+typedef struct built {
+    gen b;
+    uint32_t *rank_order;      /* rank -> client */
+    sort_el *sorted;
+    struct sort_part part[2];
+} built;
+
+/* Ranks the collected clients, sorts their rows and encodes them: the
+ * part of a rebuild that needs no database. */
+static int rank_and_sort(built *x)
+{
+    gen *b = &x->b;
+    double t1 = rk_monotonic_s();
+    if (b->oom)
+        return SQLITE_NOMEM;
+    if (b->ncl > UINT32_MAX / 2)
+        return SQLITE_TOOBIG;
+    if (!(x->rank_order = malloc((b->ncl + 1) * sizeof *x->rank_order)))
+        return SQLITE_NOMEM;
+    for (size_t i = 0; i < b->ncl; i++)
+        x->rank_order[i] = (uint32_t)i;
+    order_of = b;
+    qsort(x->rank_order, b->ncl, sizeof *x->rank_order, cmp_client);
+    double t2 = rk_monotonic_s();
+    x->sorted = sort_rows(b, x->rank_order, x->part);
+    last_rebuild.order = t2 - t1;
+    last_rebuild.sort = rk_monotonic_s() - t2;
+    return x->sorted ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+static void free_built(built *x)
+{
+    order_of = NULL;
+    for (int p = 0; p < 2; p++) {
+        sb_writer_free(&x->part[p].w);
+        free(x->part[p].keys);
+    }
+    free(x->sorted);
+    free(x->rank_order);
+    free(x->b.arena);
+    free(x->b.cl);
+    free(x->b.rows);
+    memset(x, 0, sizeof *x);
+}
+
+/* Replaces the index with the sorted rows, frees what the rebuild held,
+ * and says what went wrong. */
+static int write_and_free(rk_db *db, built *x, int rc, rk_err *err)
 {
     sqlite3 *h = rk_db_handle(db);
-    gen b;
-    memset(&b, 0, sizeof b);
-    uint32_t *rank_order = NULL;
-    sort_el *sorted = NULL;
-    memset(&last_rebuild, 0, sizeof last_rebuild);
-    double t0 = rk_monotonic_s();
-    int rc = collect_all(h, &b);
-    double t1 = rk_monotonic_s(), t2 = t1, t3 = t1;
-    if (rc == SQLITE_OK && b.ncl > UINT32_MAX / 2)
-        rc = SQLITE_TOOBIG;
-    if (rc == SQLITE_OK && !(rank_order = malloc((b.ncl + 1) * sizeof *rank_order)))
-        rc = SQLITE_NOMEM;
-    if (rc == SQLITE_OK) {
-        for (size_t i = 0; i < b.ncl; i++)
-            rank_order[i] = (uint32_t)i;
-        order_of = &b;
-        qsort(rank_order, b.ncl, sizeof *rank_order, cmp_client);
-        t2 = rk_monotonic_s();
-        if (!(sorted = sort_rows(&b, rank_order)))
-            rc = SQLITE_NOMEM;
-        t3 = rk_monotonic_s();
-    }
+    double t3 = rk_monotonic_s();
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(h, "DELETE FROM search_key", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sb_clear(h);
     if (rc == SQLITE_OK)
-        rc = write_base(h, &b, sorted, rank_order);
-    last_rebuild = (rk_search_rebuild_times){ .clients = b.ncl, .rows = b.nrows,
-        .blocks = last_rebuild.blocks, .bytes = last_rebuild.bytes, .collect = t1 - t0,
-        .order = t2 - t1, .sort = t3 - t2, .write = rk_monotonic_s() - t3 };
-    order_of = NULL;
-    free(sorted);
-    free(rank_order);
-    free(b.arena);
-    free(b.cl);
-    free(b.rows);
+        rc = write_base(h, &x->b, x->part, x->rank_order);
+    last_rebuild.clients = x->b.ncl;
+    last_rebuild.rows = x->b.nrows;
+    last_rebuild.write = rk_monotonic_s() - t3;
+    free_built(x);
     if (rc == SQLITE_NOMEM)
         return rk_err_set(err, RK_EFAIL, _("Out of memory while rebuilding the search index."));
     if (rc != SQLITE_OK)
         return rk_err_set(err, RK_EFAIL, _("Cannot rebuild the search index: %s."), sqlite3_errmsg(h));
     stats_changed(db);
     return RK_OK;
+}
+
+int rk_search_rebuild(rk_db *db, rk_err *err)
+{
+    built x;
+    memset(&x, 0, sizeof x);
+    memset(&last_rebuild, 0, sizeof last_rebuild);
+    double t0 = rk_monotonic_s();
+    int rc = collect_all(rk_db_handle(db), &x.b);
+    last_rebuild.collect = rk_monotonic_s() - t0;
+    if (rc == SQLITE_OK)
+        rc = rank_and_sort(&x);
+    return write_and_free(db, &x, rc, err);
+}
+
+/* ---- the feed: a rebuild from the clients of a load as they are added ----
+ * The loading thread packs each client's indexed fields into a chunk (a
+ * few copies, no allocation); the feed's thread unpacks them, makes their
+ * rows, and when the load ends ranks and sorts them while the loader
+ * builds its other indexes. Only the feed's thread grows the row arrays. */
+enum { FEED_CHUNKS = 8, FEED_PER_CHUNK = 512 };
+
+typedef struct feed_chunk {
+    unsigned char *buf;
+    size_t len, n;
+} feed_chunk;
+
+struct rk_search_feed {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    feed_chunk chunk[FEED_CHUNKS];
+    size_t filled, taken;      /* chunks handed over and taken back, counted */
+    bool started, closed, abandoned;
+    feed_chunk *cur;           /* the loader's */
+    built x;
+    int rc;
+    double busy;               /* seconds the thread spent making rows */
+};
+
+/* The largest packed client: the fields as to_index_client keeps them. */
+enum { FEED_MAX = 8 + 4 * 2 + sizeof(((client *)0)->last) + sizeof(((client *)0)->first) +
+                  sizeof(((client *)0)->hetu) + sizeof(((client *)0)->custno) + 2 +
+                  sizeof(((client *)0)->phone) + sizeof(((client *)0)->email) + 16 * 2 };
+
+static void pack(feed_chunk *k, const char *v, size_t max)
+{
+    size_t n = v ? strnlen(v, max - 1) : 0;
+    k->buf[k->len++] = (unsigned char)(n >> 8);
+    k->buf[k->len++] = (unsigned char)n;
+    memcpy(k->buf + k->len, v, n);
+    k->len += n;
+}
+
+static const unsigned char *unpack(const unsigned char *p, char *out)
+{
+    size_t n = (size_t)p[0] << 8 | p[1];
+    memcpy(out, p + 2, n);
+    out[n] = '\0';
+    return p + 2 + n;
+}
+
+static void feed_chunk_rows(rk_search_feed *f, const feed_chunk *k)
+{
+    const unsigned char *p = k->buf;
+    client ic;
+    char birth[16];
+    for (size_t i = 0; i < k->n; i++) {
+        int64_t id = 0;
+        for (int j = 0; j < 8; j++)
+            id = id << 8 | *p++;
+        ic.id = id;
+        p = unpack(p, ic.last);
+        p = unpack(p, ic.first);
+        p = unpack(p, ic.hetu);
+        p = unpack(p, ic.custno);
+        p = unpack(p, birth);
+        ic.nphone = *p++;
+        for (int j = 0; j < ic.nphone; j++)
+            p = unpack(p, ic.phone[j]);
+        ic.nemail = *p++;
+        for (int j = 0; j < ic.nemail; j++)
+            p = unpack(p, ic.email[j]);
+        rk_date d;
+        ic.birthday = birth[0] && rk_date_parse(birth, &d, NULL) == RK_OK
+                          ? days_from_civil(d.year, d.month, d.day) : 0;
+        sidx_client_rows(&ic, gen_cb, &f->x.b);
+    }
+}
+
+static void *feed_run(void *arg)
+{
+    rk_search_feed *f = arg;
+    pthread_mutex_lock(&f->mu);
+    for (;;) {
+        while (f->taken == f->filled && !f->closed)
+            pthread_cond_wait(&f->cv, &f->mu);
+        if (f->taken == f->filled)
+            break;
+        feed_chunk *k = &f->chunk[f->taken % FEED_CHUNKS];
+        pthread_mutex_unlock(&f->mu);
+        double t0 = rk_monotonic_s();
+        feed_chunk_rows(f, k);
+        f->busy += rk_monotonic_s() - t0;
+        pthread_mutex_lock(&f->mu);
+        f->taken++;
+        pthread_cond_broadcast(&f->cv);
+    }
+    bool sort = !f->abandoned;
+    pthread_mutex_unlock(&f->mu);
+    if (sort)
+        f->rc = rank_and_sort(&f->x);
+    return NULL;
+}
+
+int rk_search_feed_start(rk_search_feed **out, rk_err *err)
+{
+    rk_search_feed *f = calloc(1, sizeof *f);
+    *out = NULL;
+    if (!f)
+        return rk_err_set(err, RK_EFAIL, _("Out of memory."));
+    for (int i = 0; i < FEED_CHUNKS; i++)
+        if (!(f->chunk[i].buf = malloc((size_t)FEED_PER_CHUNK * FEED_MAX))) {
+            for (int j = 0; j < i; j++)
+                free(f->chunk[j].buf);
+            free(f);
+            return rk_err_set(err, RK_EFAIL, _("Out of memory."));
+        }
+    pthread_mutex_init(&f->mu, NULL);
+    pthread_cond_init(&f->cv, NULL);
+    memset(&last_rebuild, 0, sizeof last_rebuild);
+    if (pthread_create(&f->thread, NULL, feed_run, f) != 0) {
+        rk_search_feed_abandon(f);
+        return rk_err_set(err, RK_EFAIL, _("Cannot start a thread for the search index."));
+    }
+    f->started = true;
+    *out = f;
+    return RK_OK;
+}
+
+/* Hands the loader's chunk over (when it has clients) and waits for a
+ * free one; with the lock held. */
+static void hand_over(rk_search_feed *f)
+{
+    if (f->cur && f->cur->n) {
+        f->filled++;
+        pthread_cond_broadcast(&f->cv);
+    }
+    f->cur = NULL;
+}
+
+void rk_search_feed_client(rk_search_feed *f, const rk_client *c)
+{
+    if (!f->cur) {
+        pthread_mutex_lock(&f->mu);
+        while (f->filled - f->taken == FEED_CHUNKS)
+            pthread_cond_wait(&f->cv, &f->mu);
+        pthread_mutex_unlock(&f->mu);
+        f->cur = &f->chunk[f->filled % FEED_CHUNKS];
+        f->cur->len = f->cur->n = 0;
+    }
+    feed_chunk *k = f->cur;
+    for (int j = 7; j >= 0; j--)
+        k->buf[k->len++] = (unsigned char)((uint64_t)c->id >> (8 * j));
+    pack(k, c->value[RK_F_LAST_NAME], sizeof(((client *)0)->last));
+    pack(k, c->value[RK_F_FIRST_NAMES], sizeof(((client *)0)->first));
+    pack(k, c->value[RK_F_HETU], sizeof(((client *)0)->hetu));
+    pack(k, c->value[RK_F_CUSTOMER_NO], sizeof(((client *)0)->custno));
+    pack(k, c->value[RK_F_BIRTH_DATE], 16);
+    size_t np = c->nphones < 8 ? c->nphones : 8, ne = c->nemails < 8 ? c->nemails : 8;
+    k->buf[k->len++] = (unsigned char)np;
+    for (size_t i = 0; i < np; i++)
+        pack(k, c->phones[i].number, sizeof(((client *)0)->phone[0]));
+    k->buf[k->len++] = (unsigned char)ne;
+    for (size_t i = 0; i < ne; i++)
+        pack(k, c->emails[i].address, sizeof(((client *)0)->email[0]));
+    if (++k->n == FEED_PER_CHUNK) {
+        pthread_mutex_lock(&f->mu);
+        hand_over(f);
+        pthread_mutex_unlock(&f->mu);
+    }
+}
+
+void rk_search_feed_close(rk_search_feed *f)
+{
+    pthread_mutex_lock(&f->mu);
+    hand_over(f);
+    f->closed = true;
+    pthread_cond_broadcast(&f->cv);
+    pthread_mutex_unlock(&f->mu);
+}
+
+int rk_search_feed_finish(rk_db *db, rk_search_feed *f, rk_err *err)
+{
+    if (f->started) {
+        rk_search_feed_close(f);
+        pthread_join(f->thread, NULL);
+    }
+    int rc = RK_OK;
+    last_rebuild.collect = f->busy;
+    if (db && f->started)
+        rc = write_and_free(db, &f->x, f->rc, err);
+    else
+        free_built(&f->x);
+    pthread_mutex_destroy(&f->mu);
+    pthread_cond_destroy(&f->cv);
+    for (int i = 0; i < FEED_CHUNKS; i++)
+        free(f->chunk[i].buf);
+    free(f);
+    return rc;
+}
+
+void rk_search_feed_abandon(rk_search_feed *f)
+{
+    if (!f)
+        return;
+    pthread_mutex_lock(&f->mu);
+    f->abandoned = true;   /* no sorting for nothing */
+    pthread_mutex_unlock(&f->mu);
+    rk_search_feed_finish(NULL, f, NULL);
 }

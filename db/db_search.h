@@ -29,6 +29,21 @@ int rk_search_refresh_stats(rk_db *db, rk_err *err);
  * the rows in memory meanwhile (about 1.6 GiB). */
 int rk_search_rebuild(rk_db *db, rk_err *err);
 
+/* The same rebuild fed with the clients of a load as they are added, for a
+ * load into an empty registry (what it is fed is then the whole index):
+ * their rows are made on a thread of their own while the loader inserts,
+ * and ranked and sorted there while the loader builds its other indexes,
+ * instead of being read back afterwards. Feed each client after its insert
+ * (its id set); close when the last is in; finish writes the index in the
+ * caller's transaction and frees the feed; abandon (NULL is fine) frees it
+ * without writing. */
+typedef struct rk_search_feed rk_search_feed;
+int  rk_search_feed_start(rk_search_feed **out, rk_err *err);
+void rk_search_feed_client(rk_search_feed *f, const rk_client *c);
+void rk_search_feed_close(rk_search_feed *f);
+int  rk_search_feed_finish(rk_db *db, rk_search_feed *f, rk_err *err);
+void rk_search_feed_abandon(rk_search_feed *f);
+
 /* The phases of this process's last rebuild, for make bench. */
 typedef struct rk_search_rebuild_times {
     size_t clients, rows;          /* clients indexed, entries written */

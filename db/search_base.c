@@ -406,26 +406,39 @@ int sb_clear(sqlite3 *h)
                            " UPDATE search_base_meta SET n = 0;", NULL, NULL, NULL);
 }
 
-int sb_writer_open(sb_writer *w, sqlite3 *h)
+void sb_writer_init(sb_writer *w)
 {
     memset(w, 0, sizeof *w);
-    return sqlite3_prepare_v2(h, "INSERT INTO search_base(first, data) VALUES (?1, ?2)", -1, &w->ins,
-                              NULL);
 }
 
 static int flush_block(sb_writer *w)
 {
     if (!w->blk.len)
         return SQLITE_OK;
+    size_t need = w->outlen + 6 + (size_t)w->firstl + w->blk.len;
+    if (need > w->outcap) {
+        size_t cap = w->outcap ? w->outcap : 1 << 20;
+        while (cap < need)
+            cap *= 2;
+        unsigned char *o = realloc(w->out, cap);
+        if (!o)
+            return SQLITE_NOMEM;
+        w->out = o;
+        w->outcap = cap;
+    }
+    unsigned char *p = w->out + w->outlen;
+    uint32_t len = (uint32_t)w->blk.len;
+    p[0] = (unsigned char)(w->firstl >> 8);
+    p[1] = (unsigned char)w->firstl;
+    memcpy(p + 2, &len, 4);
+    memcpy(p + 6, w->first, (size_t)w->firstl);
+    memcpy(p + 6 + w->firstl, w->blk.buf, w->blk.len);
+    w->outlen = need;
     w->bytes += (int64_t)w->blk.len;
-    sqlite3_bind_blob(w->ins, 1, w->first, w->firstl, SQLITE_STATIC);
-    sqlite3_bind_blob(w->ins, 2, w->blk.buf, (int)w->blk.len, SQLITE_STATIC);
-    int rc = sqlite3_step(w->ins);
-    sqlite3_reset(w->ins);
     w->blk.len = 0;
     memset(&w->blk.enc, 0, sizeof w->blk.enc);
     w->blocks++;
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    return SQLITE_OK;
 }
 
 int sb_writer_add(sb_writer *w, const void *g, int gl, uint32_t rank, const char *tok, int tokl)
@@ -442,13 +455,38 @@ int sb_writer_add(sb_writer *w, const void *g, int gl, uint32_t rank, const char
     return encode_entry(&w->blk, g, gl, rank, tok, tokl) ? SQLITE_OK : SQLITE_NOMEM;
 }
 
-int sb_writer_close(sb_writer *w)
+int sb_writer_finish(sb_writer *w)
 {
-    int rc = w->ins ? flush_block(w) : SQLITE_OK;
-    sqlite3_finalize(w->ins);
+    int rc = flush_block(w);
     sb_block_free(&w->blk);
-    w->ins = NULL;
     return rc;
+}
+
+int sb_writer_insert(sb_writer *w, sqlite3 *h)
+{
+    sqlite3_stmt *ins;
+    int rc = sqlite3_prepare_v2(h, "INSERT INTO search_base(first, data) VALUES (?1, ?2)", -1, &ins,
+                                NULL);
+    for (size_t at = 0; rc == SQLITE_OK && at < w->outlen;) {
+        const unsigned char *p = w->out + at;
+        int firstl = p[0] << 8 | p[1];
+        uint32_t len;
+        memcpy(&len, p + 2, 4);
+        sqlite3_bind_blob(ins, 1, p + 6, firstl, SQLITE_STATIC);
+        sqlite3_bind_blob(ins, 2, p + 6 + firstl, (int)len, SQLITE_STATIC);
+        rc = sqlite3_step(ins) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(h);
+        sqlite3_reset(ins);
+        at += 6 + (size_t)firstl + len;
+    }
+    sqlite3_finalize(ins);
+    return rc;
+}
+
+void sb_writer_free(sb_writer *w)
+{
+    sb_block_free(&w->blk);
+    free(w->out);
+    memset(w, 0, sizeof *w);
 }
 
 int sb_names_writer_open(sb_names_writer *w, sqlite3 *h)

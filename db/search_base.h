@@ -116,18 +116,24 @@ typedef struct sb_block {
 bool sb_block_add(sb_block *b, const void *g, int gl, uint32_t rank, const char *tok, int tokl);
 void sb_block_free(sb_block *b);
 
-/* Writing a base: entries must come in order. */
+/* Writing a base: entries must come in order. The blocks are kept in
+ * memory (so that parts of a base can be encoded on threads of their own)
+ * and inserted afterwards, in order, by sb_writer_insert. */
 typedef struct sb_writer {
-    sqlite3_stmt *ins;
     sb_block blk;              /* the block being filled */
     unsigned char first[SB_GMAX + 4 + SB_TOKMAX];
     int firstl;
+    unsigned char *out;        /* finished blocks: u16 firstl, u32 len, first, data */
+    size_t outlen, outcap;
     int64_t blocks, bytes;
 } sb_writer;
 
-int sb_writer_open(sb_writer *w, sqlite3 *h);
+void sb_writer_init(sb_writer *w);
+/* SQLITE_OK, SQLITE_TOOBIG for an entry no block may hold, SQLITE_NOMEM */
 int sb_writer_add(sb_writer *w, const void *g, int gl, uint32_t rank, const char *tok, int tokl);
-int sb_writer_close(sb_writer *w);   /* flushes; SQLITE_OK or an error code */
+int sb_writer_finish(sb_writer *w);              /* closes the last block */
+int sb_writer_insert(sb_writer *w, sqlite3 *h);  /* SQLITE_OK or an error code */
+void sb_writer_free(sb_writer *w);
 
 typedef struct sb_names_writer {
     sqlite3_stmt *ins;

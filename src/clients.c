@@ -345,23 +345,39 @@ int rk_clients_create_stream(rk_session *s, rk_client_source next, void *ctx, si
     double t0 = rk_monotonic_s();
     if (rc == RK_OK)
         rc = rk_dbc_bulk_begin(s->db, &bulk, rebuild, err);
+    /* Into an empty registry, the clients coming are the whole index. */
+    rk_search_feed *feed = NULL;
+    if (rc == RK_OK && rebuild && bulk.indexes_dropped)
+        rc = rk_search_feed_start(&feed, err);
     rk_client *c = NULL;
     while (rc == RK_OK && (rc = next(ctx, &c, err)) == RK_OK && c) {
         rc = check_new(&p, c, err);
         if (rc == RK_OK)
             rc = rk_dbc_bulk_insert(s->db, &bulk, c, s->user, now, err);
-        if (rc == RK_OK && !rebuild)
+        if (rc == RK_OK && feed)
+            rk_search_feed_client(feed, c);
+        else if (rc == RK_OK && !rebuild)
             rc = rk_search_index_client(s->db, NULL, c, err);
         if (rc == RK_OK)
             (*count)++;
     }
+    if (feed && rc == RK_OK)
+        rk_search_feed_close(feed);   /* it sorts while the indexes are built */
+    else if (feed) {
+        rk_search_feed_abandon(feed);
+        feed = NULL;
+    }
     double t1 = rk_monotonic_s();
-    rk_err end_err;
-    int erc = rk_dbc_bulk_end(s->db, &bulk, rc == RK_OK ? err : &end_err);
     if (rc == RK_OK)
-        rc = erc;
+        rc = rk_dbc_bulk_end(s->db, &bulk, err);
+    else
+        rk_dbc_bulk_abandon(&bulk);   /* the rollback below puts the indexes back */
     double t2 = rk_monotonic_s();
-    if (rc == RK_OK && rebuild)
+    if (rc == RK_OK && feed)
+        rc = rk_search_feed_finish(s->db, feed, err);
+    else if (feed)
+        rk_search_feed_abandon(feed);
+    else if (rc == RK_OK && rebuild)
         rc = rk_search_rebuild(s->db, err);
     last_load = (rk_clients_load_times){ t1 - t0, t2 - t1, rk_monotonic_s() - t2 };
     if (rc == RK_OK) {

@@ -383,6 +383,56 @@ START_TEST(rebuild_equals_row_by_row)
 }
 END_TEST
 
+/* A large load into an empty registry feeds its clients to the rebuild as
+ * they are added (db_search.h): the index is the one a rebuild from the
+ * tables makes, block for block, with the same names, counts and answers. */
+START_TEST(fed_load_equals_rebuild)
+{
+    rk_session *s = fix_login("dpo");
+    rk_demo_gen *g = rk_demo_gen_new(9);
+    enum { N = 3000 };
+    static rk_client *cs[N];
+    rk_err err;
+    for (int i = 0; i < N; i++) {
+        cs[i] = rk_client_new();
+        ck_assert_msg(rk_demo_gen_client(g, cs[i], &err) == RK_OK, "%s", err.msg);
+    }
+    size_t bad;
+    ck_assert_msg(rk_clients_create_many(s, cs, N, "test", &bad, &err) == RK_OK, "%s", err.msg);
+    rk_search_rebuild_times t;
+    rk_search_last_rebuild(&t);
+    ck_assert_uint_eq(t.clients, N);
+    ck_assert_int_eq(fix_sql_int(s, "SELECT count(*) FROM search_key"), 0);
+    ck_assert_int_gt(fix_sql_int(s, "SELECT count(*) FROM search_base"), 10);
+    const char *blocks = "SELECT first, data FROM search_base ORDER BY first",
+               *namesq = "SELECT blk, data FROM search_base_names ORDER BY blk",
+               *counts = "SELECT key, n FROM search_stat ORDER BY key";
+    static char before[65536], after[65536];
+    int64_t n[4], m[4];
+    uint64_t fed[4] = { table_digest(s, blocks, &n[0]), table_digest(s, namesq, &n[1]),
+                        table_digest(s, counts, &n[2]), index_digest(s, &n[3]) };
+    all_hits(s, queries, before, sizeof before);
+    ck_assert_int_eq(rk_db_begin(s->db, &err), RK_OK);
+    ck_assert_msg(rk_search_rebuild(s->db, &err) == RK_OK, "%s", err.msg);
+    ck_assert_int_eq(rk_db_commit(s->db, &err), RK_OK);
+    uint64_t rebuilt[4] = { table_digest(s, blocks, &m[0]), table_digest(s, namesq, &m[1]),
+                            table_digest(s, counts, &m[2]), index_digest(s, &m[3]) };
+    all_hits(s, queries, after, sizeof after);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(n[i], m[i]);
+        ck_assert_msg(fed[i] == rebuilt[i], "part %d differs", i);
+    }
+    ck_assert_str_eq(before, after);
+    char q[256];
+    snprintf(q, sizeof q, "%s %s", cs[N / 3]->value[RK_F_LAST_NAME], cs[N / 3]->value[RK_F_FIRST_NAMES]);
+    ck_assert_ptr_nonnull(strstr(names(s, q), cs[N / 3]->value[RK_F_LAST_NAME]));
+    for (int i = 0; i < N; i++)
+        rk_client_free(cs[i]);
+    rk_demo_gen_free(g);
+    rk_session_logout(s);
+}
+END_TEST
+
 /* A rebuild of an empty registry writes an empty base; saves after it
  * are found. */
 START_TEST(rebuild_of_nothing)
@@ -411,6 +461,7 @@ Suite *test_suite(void)
     tcase_add_test(t, index_follows_saves_and_roles);
     tcase_add_test(t, rebuild_equals_row_by_row);
     tcase_add_test(t, rebuild_of_nothing);
+    tcase_add_test(t, fed_load_equals_rebuild);
     suite_add_tcase(s, t);
     return s;
 }
