@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "search_base.h"
@@ -376,9 +377,51 @@ static bool grow(void **p, size_t *cap, size_t need, size_t size)
     return true;
 }
 
+/* The large arrays of a rebuild (rows, their bytes, the sort's two) are
+ * mapped directly and filled in by the kernel in one call: on a virtual
+ * machine with shadow page tables, as here, that is half the cost of
+ * faulting in each fresh page on first touch (BENCHMARKS.md). Sizes are
+ * the caller's to keep. */
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23   /* Linux 5.14; older kernels refuse it: harmless */
+#endif
+
+static void *big_alloc(size_t n)
+{
+    void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    madvise(p, n, MADV_POPULATE_WRITE);
+    return p;
+}
+
+static void big_free(void *p, size_t n)
+{
+    if (p)
+        munmap(p, n ? n : 1);
+}
+
+/* grow() for a big array: moves its pages, copies nothing. */
+static bool grow_big(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return true;
+    size_t n = *cap ? *cap : (size_t)1 << 20;
+    while (n < need)
+        n *= 2;
+    void *q = *p ? mremap(*p, *cap * size, n * size, MREMAP_MAYMOVE) : big_alloc(n * size);
+    if (q == MAP_FAILED || !q)
+        return false;
+    if (*p)
+        madvise((char *)q + *cap * size, (n - *cap) * size, MADV_POPULATE_WRITE);
+    *p = q;
+    *cap = n;
+    return true;
+}
+
 static uint64_t arena_put(gen *b, const void *a, size_t al, const void *c, size_t cl)
 {
-    if (!grow((void **)&b->arena, &b->cap, b->used + al + cl, 1)) {
+    if (!grow_big((void **)&b->arena, &b->cap, b->used + al + cl, 1)) {
         b->oom = true;
         return 0;
     }
@@ -387,6 +430,14 @@ static uint64_t arena_put(gen *b, const void *a, size_t al, const void *c, size_
     memcpy(b->arena + b->used + al, c, cl);
     b->used += al + cl;
     return off;
+}
+
+static uint64_t prefix8(const unsigned char *g, int gl)
+{
+    uint64_t p = 0;
+    for (int i = 0; i < 8; i++)
+        p = p << 8 | (i < gl ? g[i] : 0);
+    return p;
 }
 
 static void gen_cb(const sidx_row *r, void *ctx)
@@ -406,7 +457,7 @@ static void gen_cb(const sidx_row *r, void *ctx)
         c->row0 = (uint32_t)b->nrows;
         c->nrows = 0;
     }
-    if (!grow((void **)&b->rows, &b->rowcap, b->nrows + 1, sizeof *b->rows)) {
+    if (!grow_big((void **)&b->rows, &b->rowcap, b->nrows + 1, sizeof *b->rows)) {
         b->oom = true;
         return;
     }
@@ -485,45 +536,90 @@ static int cmp_client(const void *pa, const void *pb)
 
 typedef struct sort_el {
     uint64_t p;           /* first 8 bytes of g, big-endian, zero-padded */
-    uint32_t row;
+    uint32_t row;         /* for entries: row << 1 | (g longer than 8 bytes) */
     uint32_t rank;
 } sort_el;
 
-static uint64_t prefix8(const unsigned char *g, int gl)
+static uint32_t el_row(const sort_el *e)
 {
-    uint64_t p = 0;
-    for (int i = 0; i < 8; i++)
-        p = p << 8 | (i < gl ? g[i] : 0);
-    return p;
+    return e->row >> 1;
 }
 
-/* Stable LSD radix sort of a[0..n) by p, 8 bits a pass; passes where every
- * element has the same byte are skipped. tmp has room for n. */
+static bool el_longer(const sort_el *e)
+{
+    return e->row & 1;
+}
+
+/* Stable LSD radix sort of a[0..n) by p, 8 bits a pass: the counts of
+ * all eight bytes in one read, passes where every element has the same
+ * byte skipped, and the elements moving between a and tmp instead of being
+ * copied back each pass. tmp has room for n; the result is in a. */
 static void radix_sort(sort_el *a, sort_el *tmp, size_t n)
 {
-    for (int shift = 0; shift < 64; shift += 8) {
-        size_t count[256] = { 0 };
-        for (size_t i = 0; i < n; i++)
-            count[(a[i].p >> shift) & 0xff]++;
-        if (n == 0 || count[(a[0].p >> shift) & 0xff] == n)
+    static __thread size_t count[8][256];
+    memset(count, 0, sizeof count);
+    for (size_t i = 0; i < n; i++)
+        for (int b = 0; b < 8; b++)
+            count[b][(a[i].p >> (8 * b)) & 0xff]++;
+    sort_el *from = a, *to = tmp;
+    for (int b = 0; b < 8 && n; b++) {
+        size_t *c = count[b];
+        if (c[(a[0].p >> (8 * b)) & 0xff] == n)
             continue;
         size_t sum = 0;
         for (int i = 0; i < 256; i++) {
-            size_t c = count[i];
-            count[i] = sum;
-            sum += c;
+            size_t k = c[i];
+            c[i] = sum;
+            sum += k;
         }
         for (size_t i = 0; i < n; i++)
-            tmp[count[(a[i].p >> shift) & 0xff]++] = a[i];
-        memcpy(a, tmp, n * sizeof *a);
+            to[c[(from[i].p >> (8 * b)) & 0xff]++] = from[i];
+        sort_el *t = from;
+        from = to;
+        to = t;
     }
+    if (from != a)
+        memcpy(a, from, n * sizeof *a);
+}
+
+static int cmp_client_el(const void *pa, const void *pb)
+{
+    return cmp_client(&((const sort_el *)pa)->row, &((const sort_el *)pb)->row);
+}
+
+/* Result order of the clients: radix on the first 8 bytes of the sort
+ * keys, then the ties by the whole key and the id. */
+static bool rank_clients(const gen *b, uint32_t *rank_order)
+{
+    sort_el *a = malloc((b->ncl + 1) * sizeof *a), *tmp = malloc((b->ncl + 1) * sizeof *tmp);
+    if (!a || !tmp) {
+        free(a);
+        free(tmp);
+        return false;
+    }
+    for (size_t i = 0; i < b->ncl; i++)
+        a[i] = (sort_el){ prefix8(b->arena + b->cl[i].sk, b->cl[i].skl), (uint32_t)i, 0 };
+    radix_sort(a, tmp, b->ncl);
+    for (size_t i = 0; i < b->ncl;) {
+        size_t j = i + 1;
+        while (j < b->ncl && a[j].p == a[i].p)
+            j++;
+        if (j - i > 1)
+            qsort(a + i, j - i, sizeof *a, cmp_client_el);
+        i = j;
+    }
+    for (size_t i = 0; i < b->ncl; i++)
+        rank_order[i] = a[i].row;
+    free(a);
+    free(tmp);
+    return true;
 }
 
 /* Entries whose first 8 bytes tie but whose g is longer: full order. */
 static int cmp_el_full(const void *pa, const void *pb)
 {
     const sort_el *a = pa, *b = pb;
-    const gen_row *x = &order_of->rows[a->row], *y = &order_of->rows[b->row];
+    const gen_row *x = &order_of->rows[el_row(a)], *y = &order_of->rows[el_row(b)];
     const unsigned char *gx = order_of->arena + x->off, *gy = order_of->arena + y->off;
     int c = sb_cmp(gx, x->gl, gy, y->gl);
     if (c)
@@ -574,10 +670,10 @@ static void encode_part(struct sort_part *s)
         /* the rows are in client order, the entries in group order: fetch
          * ahead what the coming entries will read */
         if (i + 16 < s->n)
-            __builtin_prefetch(&b->rows[s->a[i + 16].row]);
+            __builtin_prefetch(&b->rows[el_row(&s->a[i + 16])]);
         if (i + 8 < s->n)
-            __builtin_prefetch(b->arena + b->rows[s->a[i + 8].row].off);
-        const gen_row *row = &b->rows[s->a[i].row];
+            __builtin_prefetch(b->arena + b->rows[el_row(&s->a[i + 8])].off);
+        const gen_row *row = &b->rows[el_row(&s->a[i])];
         const unsigned char *g = b->arena + row->off;
         int kl = (int)strlen((const char *)g);
         if (!key || kl != keyl || memcmp(g, key, (size_t)kl)) {
@@ -605,9 +701,9 @@ static void *sort_part_run(void *p)
      * and only a client's entries of one g need their toks in order. */
     for (size_t i = 0; i < s->n;) {
         size_t j = i + 1;
-        bool longer = order_of->rows[s->a[i].row].gl > 8, twins = false;
+        bool longer = el_longer(&s->a[i]), twins = false;
         for (; j < s->n && s->a[j].p == s->a[i].p; j++) {
-            longer |= order_of->rows[s->a[j].row].gl > 8;
+            longer |= el_longer(&s->a[j]);
             twins |= s->a[j].rank == s->a[j - 1].rank;
         }
         if (longer && j - i > 1) {
@@ -631,18 +727,38 @@ static void *sort_part_run(void *p)
  * parts of about equal size, each sorted and encoded on its own thread. */
 static sort_el *sort_rows(const gen *b, const uint32_t *rank_order, struct sort_part part[2])
 {
-    sort_el *a = malloc(b->nrows * sizeof *a), *tmp = malloc(b->nrows * sizeof *tmp);
+    size_t bytes = b->nrows * sizeof(sort_el);
+    sort_el *a = big_alloc(bytes), *tmp = big_alloc(bytes);
     if (!a || !tmp) {
-        free(a);
-        free(tmp);
+        big_free(a, bytes);
+        big_free(tmp, bytes);
+        return NULL;
+    }
+    /* In rank order (the sort is stable), read in client order: each
+     * client's rows go, together, to where its rank puts them. */
+    uint32_t *at = malloc((b->ncl + 1) * sizeof *at), *rank_of = malloc((b->ncl + 1) * sizeof *rank_of);
+    if (!at || !rank_of) {
+        big_free(a, bytes);
+        big_free(tmp, bytes);
+        free(at);
+        free(rank_of);
         return NULL;
     }
     size_t k = 0;
     for (size_t r = 0; r < b->ncl; r++) {
-        const gen_client *c = &b->cl[rank_order[r]];
-        for (uint32_t i = c->row0; i < c->row0 + c->nrows; i++)
-            a[k++] = (sort_el){ prefix8(b->arena + b->rows[i].off, b->rows[i].gl), i, (uint32_t)r };
+        at[rank_order[r]] = (uint32_t)k;
+        rank_of[rank_order[r]] = (uint32_t)r;
+        k += b->cl[rank_order[r]].nrows;
     }
+    for (size_t c = 0; c < b->ncl; c++) {
+        const gen_client *cl = &b->cl[c];
+        sort_el *e = a + at[c];
+        for (uint32_t i = cl->row0; i < cl->row0 + cl->nrows; i++)
+            *e++ = (sort_el){ prefix8(b->arena + b->rows[i].off, b->rows[i].gl),
+                              i << 1 | (b->rows[i].gl > 8), rank_of[c] };
+    }
+    free(at);
+    free(rank_of);
     /* the split: the first byte value at which half the rows are below */
     size_t count[257] = { 0 };
     for (size_t i = 0; i < k; i++)
@@ -671,7 +787,7 @@ static sort_el *sort_rows(const gen *b, const uint32_t *rank_order, struct sort_
     sort_part_run(&part[1]);
     if (threaded)
         pthread_join(t, NULL);
-    free(tmp);
+    big_free(tmp, bytes);
     return a;
 }
 
@@ -719,14 +835,13 @@ static int rank_and_sort(built *x)
     double t1 = rk_monotonic_s();
     if (b->oom)
         return SQLITE_NOMEM;
-    if (b->ncl > UINT32_MAX / 2)
+    if (b->ncl > UINT32_MAX / 2 || b->nrows > UINT32_MAX / 2)
         return SQLITE_TOOBIG;
     if (!(x->rank_order = malloc((b->ncl + 1) * sizeof *x->rank_order)))
         return SQLITE_NOMEM;
-    for (size_t i = 0; i < b->ncl; i++)
-        x->rank_order[i] = (uint32_t)i;
     order_of = b;
-    qsort(x->rank_order, b->ncl, sizeof *x->rank_order, cmp_client);
+    if (!rank_clients(b, x->rank_order))
+        return SQLITE_NOMEM;
     double t2 = rk_monotonic_s();
     x->sorted = sort_rows(b, x->rank_order, x->part);
     last_rebuild.order = t2 - t1;
@@ -741,11 +856,11 @@ static void free_built(built *x)
         sb_writer_free(&x->part[p].w);
         free(x->part[p].keys);
     }
-    free(x->sorted);
+    big_free(x->sorted, x->b.nrows * sizeof *x->sorted);
     free(x->rank_order);
-    free(x->b.arena);
+    big_free(x->b.arena, x->b.cap);
     free(x->b.cl);
-    free(x->b.rows);
+    big_free(x->b.rows, x->b.rowcap * sizeof *x->b.rows);
     memset(x, 0, sizeof *x);
 }
 
