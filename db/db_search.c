@@ -377,11 +377,12 @@ static bool grow(void **p, size_t *cap, size_t need, size_t size)
     return true;
 }
 
-/* The large arrays of a rebuild (rows, their bytes, the sort's two) are
- * mapped directly and filled in by the kernel in one call: on a virtual
+/* The large arrays of a rebuild are mapped directly. The sort's two, used
+ * whole at once, are filled in by the kernel in one call: on a virtual
  * machine with shadow page tables, as here, that is half the cost of
- * faulting in each fresh page on first touch (BENCHMARKS.md). Sizes are
- * the caller's to keep. */
+ * faulting in each fresh page on first touch (BENCHMARKS.md). The growing
+ * ones (rows, their bytes) grow by moving pages instead of copying them.
+ * Sizes are the caller's to keep. */
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23   /* Linux 5.14; older kernels refuse it: harmless */
 #endif
@@ -401,7 +402,7 @@ static void big_free(void *p, size_t n)
         munmap(p, n ? n : 1);
 }
 
-/* grow() for a big array: moves its pages, copies nothing. */
+/* grow() for a big array. */
 static bool grow_big(void **p, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
@@ -409,11 +410,11 @@ static bool grow_big(void **p, size_t *cap, size_t need, size_t size)
     size_t n = *cap ? *cap : (size_t)1 << 20;
     while (n < need)
         n *= 2;
-    void *q = *p ? mremap(*p, *cap * size, n * size, MREMAP_MAYMOVE) : big_alloc(n * size);
-    if (q == MAP_FAILED || !q)
+    /* not populated: only about half of the last doubling is ever used */
+    void *q = *p ? mremap(*p, *cap * size, n * size, MREMAP_MAYMOVE)
+                 : mmap(NULL, n * size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (q == MAP_FAILED)
         return false;
-    if (*p)
-        madvise((char *)q + *cap * size, (n - *cap) * size, MADV_POPULATE_WRITE);
     *p = q;
     *cap = n;
     return true;
