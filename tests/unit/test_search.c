@@ -314,23 +314,31 @@ static int64_t same_after_rebuild(rk_session *s)
     return twins;
 }
 
+/* n clients from the demo generator with this seed. */
+static void generated(uint64_t seed, rk_client **cs, int n)
+{
+    rk_demo_gen *g = rk_demo_gen_new(seed);
+    rk_err err;
+    for (int i = 0; i < n; i++) {
+        cs[i] = rk_client_new();
+        ck_assert_msg(rk_demo_gen_client(g, cs[i], &err) == RK_OK, "%s", err.msg);
+    }
+    rk_demo_gen_free(g);
+}
+
 /* The bulk path (sort all rows, insert in key order, count keys on the way)
  * must build exactly the index that row-by-row saves build: same rows and
  * the same counts as a pass over the table, nothing lost or extra. */
 START_TEST(rebuild_equals_row_by_row)
 {
     rk_session *s = fix_login("dpo");
-    rk_demo_gen *g = rk_demo_gen_new(7);
     /* Enough rows (about 27 a client) for the two-thread sort, and names
      * common enough for whole-word counts; added in batches small enough
      * to be indexed row by row. */
     enum { N = 3000, BATCH = 500 };
     static rk_client *cs[N];
     rk_err err;
-    for (int i = 0; i < N; i++) {
-        cs[i] = rk_client_new();
-        ck_assert_msg(rk_demo_gen_client(g, cs[i], &err) == RK_OK, "%s", err.msg);
-    }
+    generated(7, cs, N);
     size_t bad;
     for (int i = 0; i < N; i += BATCH)
         ck_assert_msg(rk_clients_create_many(s, cs + i, BATCH, "test", &bad, &err) == RK_OK, "%s",
@@ -378,7 +386,6 @@ START_TEST(rebuild_equals_row_by_row)
     ck_assert_ptr_nonnull(strstr(names(s, "östman"), "Östman"));
     for (int i = 0; i < N; i++)
         rk_client_free(cs[i]);
-    rk_demo_gen_free(g);
     rk_session_logout(s);
 }
 END_TEST
@@ -389,14 +396,10 @@ END_TEST
 START_TEST(fed_load_equals_rebuild)
 {
     rk_session *s = fix_login("dpo");
-    rk_demo_gen *g = rk_demo_gen_new(9);
     enum { N = 3000 };
     static rk_client *cs[N];
     rk_err err;
-    for (int i = 0; i < N; i++) {
-        cs[i] = rk_client_new();
-        ck_assert_msg(rk_demo_gen_client(g, cs[i], &err) == RK_OK, "%s", err.msg);
-    }
+    generated(9, cs, N);
     size_t bad;
     ck_assert_msg(rk_clients_create_many(s, cs, N, "test", &bad, &err) == RK_OK, "%s", err.msg);
     rk_search_rebuild_times t;
@@ -428,7 +431,6 @@ START_TEST(fed_load_equals_rebuild)
     ck_assert_ptr_nonnull(strstr(names(s, q), cs[N / 3]->value[RK_F_LAST_NAME]));
     for (int i = 0; i < N; i++)
         rk_client_free(cs[i]);
-    rk_demo_gen_free(g);
     rk_session_logout(s);
 }
 END_TEST
