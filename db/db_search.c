@@ -725,15 +725,16 @@ static void *sort_part_run(void *p)
 }
 
 /* All rows as sort elements in g order: split by the first byte into two
- * parts of about equal size, each sorted and encoded on its own thread. */
-static sort_el *sort_rows(const gen *b, const uint32_t *rank_order, struct sort_part part[2])
+ * parts of about equal size, each sorted and encoded on its own thread.
+ * The elements are freed once encoded; false when out of memory. */
+static bool sort_rows(const gen *b, const uint32_t *rank_order, struct sort_part part[2])
 {
     size_t bytes = b->nrows * sizeof(sort_el);
     sort_el *a = big_alloc(bytes), *tmp = big_alloc(bytes);
     if (!a || !tmp) {
         big_free(a, bytes);
         big_free(tmp, bytes);
-        return NULL;
+        return false;
     }
     /* In rank order (the sort is stable), read in client order: each
      * client's rows go, together, to where its rank puts them. */
@@ -743,7 +744,7 @@ static sort_el *sort_rows(const gen *b, const uint32_t *rank_order, struct sort_
         big_free(tmp, bytes);
         free(at);
         free(rank_of);
-        return NULL;
+        return false;
     }
     size_t k = 0;
     for (size_t r = 0; r < b->ncl; r++) {
@@ -789,7 +790,9 @@ static sort_el *sort_rows(const gen *b, const uint32_t *rank_order, struct sort_
     if (threaded)
         pthread_join(t, NULL);
     big_free(tmp, bytes);
-    return a;
+    big_free(a, bytes);   /* the parts hold the blocks and the counts */
+    part[0].a = part[0].tmp = part[1].a = part[1].tmp = NULL;
+    return true;
 }
 
 /* Inserts the encoded parts, the per-key counts and the names. */
@@ -824,7 +827,6 @@ static int write_base(sqlite3 *h, const gen *b, struct sort_part part[2], const 
 typedef struct built {
     gen b;
     uint32_t *rank_order;      /* rank -> client */
-    sort_el *sorted;
     struct sort_part part[2];
 } built;
 
@@ -844,10 +846,10 @@ static int rank_and_sort(built *x)
     if (!rank_clients(b, x->rank_order))
         return SQLITE_NOMEM;
     double t2 = rk_monotonic_s();
-    x->sorted = sort_rows(b, x->rank_order, x->part);
+    bool sorted = sort_rows(b, x->rank_order, x->part);
     last_rebuild.order = t2 - t1;
     last_rebuild.sort = rk_monotonic_s() - t2;
-    return x->sorted ? SQLITE_OK : SQLITE_NOMEM;
+    return sorted ? SQLITE_OK : SQLITE_NOMEM;
 }
 
 static void free_built(built *x)
@@ -857,7 +859,6 @@ static void free_built(built *x)
         sb_writer_free(&x->part[p].w);
         free(x->part[p].keys);
     }
-    big_free(x->sorted, x->b.nrows * sizeof *x->sorted);
     free(x->rank_order);
     big_free(x->b.arena, x->b.cap);
     free(x->b.cl);

@@ -25,8 +25,8 @@ int rk_search_refresh_stats(rk_db *db, rk_err *err);
 /* Rewrites the whole index from the clients table as the packed base
  * (db/search_base.h), empties search_key, and recounts the statistics.
  * Inside the caller's transaction. For bulk additions
- * (rk_clients_create_stream): about 10 s at a million clients, holding
- * the rows in memory meanwhile (about 1.6 GiB). */
+ * (rk_clients_create_stream): seconds at a million clients, holding the
+ * rows in memory meanwhile (about 1.5 GB; BENCHMARKS.md). */
 int rk_search_rebuild(rk_db *db, rk_err *err);
 
 /* The same rebuild fed with the clients of a load as they are added, for a
