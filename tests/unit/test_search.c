@@ -326,6 +326,14 @@ static void generated(uint64_t seed, rk_client **cs, int n)
     rk_demo_gen_free(g);
 }
 
+/* A search for the client's last and first names lists it. */
+static void found_by_name(rk_session *s, const rk_client *c)
+{
+    char q[256];
+    snprintf(q, sizeof q, "%s %s", c->value[RK_F_LAST_NAME], c->value[RK_F_FIRST_NAMES]);
+    ck_assert_ptr_nonnull(strstr(names(s, q), c->value[RK_F_LAST_NAME]));
+}
+
 /* The bulk path (sort all rows, insert in key order, count keys on the way)
  * must build exactly the index that row-by-row saves build: same rows and
  * the same counts as a pass over the table, nothing lost or extra. */
@@ -357,10 +365,8 @@ START_TEST(rebuild_equals_row_by_row)
      * Some generated clients have two words under one 3-letter prefix (the
      * entries then differ in tok alone): their order is checked too. */
     ck_assert_int_gt(same_after_rebuild(s), 0);
-    /* And searching still finds a generated client by name and code. */
-    char q[256];
-    snprintf(q, sizeof q, "%s %s", cs[N / 2]->value[RK_F_LAST_NAME], cs[N / 2]->value[RK_F_FIRST_NAMES]);
-    ck_assert_ptr_nonnull(strstr(names(s, q), cs[N / 2]->value[RK_F_LAST_NAME]));
+    /* And searching still finds a generated client by name. */
+    found_by_name(s, cs[N / 2]);
 
     /* Saves after the rebuild: some clients of the base change (name,
      * phone), one is erased, new ones come; the two parts together are
@@ -426,9 +432,7 @@ START_TEST(fed_load_equals_rebuild)
         ck_assert_msg(fed[i] == rebuilt[i], "part %d differs", i);
     }
     ck_assert_str_eq(before, after);
-    char q[256];
-    snprintf(q, sizeof q, "%s %s", cs[N / 3]->value[RK_F_LAST_NAME], cs[N / 3]->value[RK_F_FIRST_NAMES]);
-    ck_assert_ptr_nonnull(strstr(names(s, q), cs[N / 3]->value[RK_F_LAST_NAME]));
+    found_by_name(s, cs[N / 3]);
     for (int i = 0; i < N; i++)
         rk_client_free(cs[i]);
     rk_session_logout(s);
