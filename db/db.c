@@ -363,15 +363,6 @@ bool rk_db_in_transaction(rk_db *db)
     return db && db->h && !sqlite3_get_autocommit(db->h);
 }
 
-void rk_db_bulk_cache(rk_db *db, bool on)
-{
-    /* A bulk write of a million clients dirties several hundred MiB of
-     * pages; at 64 MiB SQLite keeps spilling them to the file (with a sync
-     * of the journal first) long before the commit. */
-    if (db && db->h)
-        sqlite3_exec(db->h, on ? "PRAGMA cache_size=-2097152" : RK_DB_CACHE_PRAGMA, NULL, NULL, NULL);
-}
-
 int rk_db_begin_outer(rk_db *db, rk_err *err)
 {
     if (rk_db_begin(db, err))

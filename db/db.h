@@ -35,8 +35,6 @@ void rk_db_rollback(rk_db *db);
  * it, so services keep their own all-or-nothing steps. */
 int  rk_db_begin_outer(rk_db *db, rk_err *err);
 bool rk_db_in_transaction(rk_db *db);
-/* Lets the page cache grow to 2 GiB for one bulk write, and back. */
-void rk_db_bulk_cache(rk_db *db, bool on);
 int  rk_db_commit_outer(rk_db *db, rk_err *err);
 void rk_db_rollback_outer(rk_db *db);
 

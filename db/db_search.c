@@ -377,22 +377,32 @@ static bool grow(void **p, size_t *cap, size_t need, size_t size)
     return true;
 }
 
-/* The large arrays of a rebuild are mapped directly. The sort's two, used
- * whole at once, are filled in by the kernel in one call: on a virtual
- * machine with shadow page tables, as here, that is half the cost of
- * faulting in each fresh page on first touch (BENCHMARKS.md). The growing
+/* The large arrays of a rebuild are mapped directly, asking for
+ * transparent huge pages: on a virtual machine with shadow page tables, as
+ * here, faulting in each fresh 4 KiB page on first touch is dear, and one
+ * 2 MiB page replaces 512 such faults (BENCHMARKS.md; where the kernel
+ * gives no huge pages the advice is ignored). The sort's arrays, used whole
+ * at once, are filled in by the kernel in one call besides; the growing
  * ones (rows, their bytes) grow by moving pages instead of copying them.
  * Sizes are the caller's to keep. */
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23   /* Linux 5.14; older kernels refuse it: harmless */
 #endif
 
-static void *big_alloc(size_t n)
+static void *big_map(size_t n)
 {
     void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return NULL;
-    madvise(p, n, MADV_POPULATE_WRITE);
+    madvise(p, n, MADV_HUGEPAGE);
+    return p;
+}
+
+static void *big_alloc(size_t n)
+{
+    void *p = big_map(n);
+    if (p)
+        madvise(p, n, MADV_POPULATE_WRITE);
     return p;
 }
 
@@ -411,9 +421,8 @@ static bool grow_big(void **p, size_t *cap, size_t need, size_t size)
     while (n < need)
         n *= 2;
     /* not populated: only about half of the last doubling is ever used */
-    void *q = *p ? mremap(*p, *cap * size, n * size, MREMAP_MAYMOVE)
-                 : mmap(NULL, n * size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (q == MAP_FAILED)
+    void *q = *p ? mremap(*p, *cap * size, n * size, MREMAP_MAYMOVE) : big_map(n * size);
+    if (!q || q == MAP_FAILED)
         return false;
     *p = q;
     *cap = n;
@@ -447,7 +456,7 @@ static void gen_cb(const sidx_row *r, void *ctx)
     if (b->oom || r->keylen + r->litlen + 2 > SB_GMAX || r->toklen > SB_TOKMAX)
         return;
     if (!b->ncl || b->cl[b->ncl - 1].id != r->id) {
-        if (!grow((void **)&b->cl, &b->clcap, b->ncl + 1, sizeof *b->cl)) {
+        if (!grow_big((void **)&b->cl, &b->clcap, b->ncl + 1, sizeof *b->cl)) {
             b->oom = true;
             return;
         }
@@ -592,10 +601,11 @@ static int cmp_client_el(const void *pa, const void *pb)
  * keys, then the ties by the whole key and the id. */
 static bool rank_clients(const gen *b, uint32_t *rank_order)
 {
-    sort_el *a = malloc((b->ncl + 1) * sizeof *a), *tmp = malloc((b->ncl + 1) * sizeof *tmp);
+    size_t bytes = (b->ncl + 1) * sizeof(sort_el);
+    sort_el *a = big_alloc(bytes), *tmp = big_alloc(bytes);
     if (!a || !tmp) {
-        free(a);
-        free(tmp);
+        big_free(a, bytes);
+        big_free(tmp, bytes);
         return false;
     }
     for (size_t i = 0; i < b->ncl; i++)
@@ -611,8 +621,8 @@ static bool rank_clients(const gen *b, uint32_t *rank_order)
     }
     for (size_t i = 0; i < b->ncl; i++)
         rank_order[i] = a[i].row;
-    free(a);
-    free(tmp);
+    big_free(a, bytes);
+    big_free(tmp, bytes);
     return true;
 }
 
@@ -738,12 +748,13 @@ static bool sort_rows(const gen *b, const uint32_t *rank_order, struct sort_part
     }
     /* In rank order (the sort is stable), read in client order: each
      * client's rows go, together, to where its rank puts them. */
-    uint32_t *at = malloc((b->ncl + 1) * sizeof *at), *rank_of = malloc((b->ncl + 1) * sizeof *rank_of);
+    size_t cbytes = (b->ncl + 1) * sizeof(uint32_t);
+    uint32_t *at = big_alloc(cbytes), *rank_of = big_alloc(cbytes);
     if (!at || !rank_of) {
         big_free(a, bytes);
         big_free(tmp, bytes);
-        free(at);
-        free(rank_of);
+        big_free(at, cbytes);
+        big_free(rank_of, cbytes);
         return false;
     }
     size_t k = 0;
@@ -759,8 +770,8 @@ static bool sort_rows(const gen *b, const uint32_t *rank_order, struct sort_part
             *e++ = (sort_el){ prefix8(b->arena + b->rows[i].off, b->rows[i].gl),
                               i << 1 | (b->rows[i].gl > 8), rank_of[c] };
     }
-    free(at);
-    free(rank_of);
+    big_free(at, cbytes);
+    big_free(rank_of, cbytes);
     /* the split: the first byte value at which half the rows are below */
     size_t count[257] = { 0 };
     for (size_t i = 0; i < k; i++)
@@ -861,7 +872,7 @@ static void free_built(built *x)
     }
     free(x->rank_order);
     big_free(x->b.arena, x->b.cap);
-    free(x->b.cl);
+    big_free(x->b.cl, x->b.clcap * sizeof *x->b.cl);
     big_free(x->b.rows, x->b.rowcap * sizeof *x->b.rows);
     memset(x, 0, sizeof *x);
 }

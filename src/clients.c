@@ -338,8 +338,6 @@ int rk_clients_create_stream(rk_session *s, rk_client_source next, void *ctx, si
     int rc = rk_dbc_count(s->db, &existing, err);
     /* A batch that is a fair part of the registry: index it all at once. */
     bool rebuild = expected >= REBUILD_MIN && (int64_t)expected * 4 >= existing;
-    if (rebuild)
-        rk_db_bulk_cache(s->db, true);
     rk_dbc_bulk bulk = { 0 };
     memset(&last_load, 0, sizeof last_load);
     double t0 = rk_monotonic_s();
@@ -389,9 +387,6 @@ int rk_clients_create_stream(rk_session *s, rk_client_source next, void *ctx, si
         rk_db_rollback(s->db);
     else
         rc = rk_db_commit(s->db, err);
-    /* Inside an import's transaction the import puts the cache back. */
-    if (rebuild && !rk_db_in_transaction(s->db))
-        rk_db_bulk_cache(s->db, false);
     return rc;
 }
 

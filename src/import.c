@@ -1249,7 +1249,6 @@ int rk_import_file(rk_session *s, const char *path, const rk_import_opts *o,
         if (strcmp(outcome, "refused") != 0)
             outcome = "failed";
     }
-    rk_db_bulk_cache(s->db, false);
     if (!r->committed)
         audit_import(&im, path, false, outcome);
     for (size_t line; im.qlen;)
