@@ -3,7 +3,9 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -108,6 +110,23 @@ typedef struct hetu_set {
     size_t cap, n;
 } hetu_set;
 
+/* The file read on a thread of its own while the loader adds the clients
+ * (see read_ahead_start). The queue and these flags are shared under mu;
+ * everything else of the importer is the reading thread's until it is
+ * joined. */
+typedef struct read_ahead {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t more, room;
+    bool done;                  /* the whole file is read */
+    bool bad;                   /* a row was rejected */
+    int fatal;                  /* the reader stopped on this error */
+    bool gone;                  /* the loader takes no more clients */
+    atomic_bool quit;           /* ... and the rest of the file is not wanted */
+    rk_client **back;           /* clients the loader is done with, freed by */
+    size_t nback;               /* the reader (their memory is its arena's) */
+} read_ahead;
+
 typedef struct importer {
     rk_session *s;
     rk_policy pol;              /* the importing role's levels */
@@ -145,6 +164,7 @@ typedef struct importer {
     rk_client *current;
     size_t current_line;
     bool stopped;               /* the stream was stopped by a bad row */
+    read_ahead *ahead;          /* NULL: the loader reads the file itself */
     /* existing clients to update after the new ones are in */
     struct pending_update { int64_t id; rk_client *row; size_t line; } *updates;
     size_t nupdates, updcap;
@@ -598,6 +618,55 @@ static rk_client *dequeue(importer *im, size_t *line)
     return c;
 }
 
+/* ---- reading ahead on a second thread ---------------------------------------------- */
+
+enum {
+    READ_AHEAD = 1024,          /* clients read ahead of the loader, at most */
+    READ_AHEAD_MIN = 2000,      /* rows below which one thread does both */
+};
+
+/* Queues a checked new client for the stream. Read ahead, this waits while
+ * the loader is READ_AHEAD clients behind, and frees the clients the loader
+ * has handed back. Nonzero (out of memory): the caller frees c. */
+static int queue_client(importer *im, rk_client *c, size_t line)
+{
+    read_ahead *ra = im->ahead;
+    if (!ra)
+        return enqueue(im, c, line);
+    rk_client *done[2 * READ_AHEAD];
+    int rc = RK_OK;
+    pthread_mutex_lock(&ra->mu);
+    while (im->qlen >= READ_AHEAD && !ra->gone)
+        pthread_cond_wait(&ra->room, &ra->mu);
+    bool gone = ra->gone;
+    if (!gone && (rc = enqueue(im, c, line)) == RK_OK)
+        pthread_cond_signal(&ra->more);
+    size_t ndone = ra->nback;
+    memcpy(done, ra->back, ndone * sizeof *done);
+    ra->nback = 0;
+    pthread_mutex_unlock(&ra->mu);
+    for (size_t i = 0; i < ndone; i++)
+        rk_client_free(done[i]);
+    if (gone)
+        rk_client_free(c);   /* the rows after a bad one are only checked */
+    return rc;
+}
+
+/* The loader is done with a client: read ahead, it goes back to the reader. */
+static void release_client(importer *im, rk_client *c)
+{
+    read_ahead *ra = im->ahead;
+    if (c && ra) {
+        pthread_mutex_lock(&ra->mu);
+        if (!ra->done && ra->nback < 2 * READ_AHEAD) {
+            ra->back[ra->nback++] = c;
+            c = NULL;
+        }
+        pthread_mutex_unlock(&ra->mu);
+    }
+    rk_client_free(c);
+}
+
 /* An existing client gets the row's non-empty values and its new list items. */
 static int update_existing(importer *im, int64_t id, const rk_client *row, rk_err *err)
 {
@@ -897,7 +966,7 @@ static void take_row(importer *im)
             return;
         }
     }
-    if ((im->hh_col >= 0 && !note_row(im, line, 0, links, nlinks)) || enqueue(im, c, line))
+    if ((im->hh_col >= 0 && !note_row(im, line, 0, links, nlinks)) || queue_client(im, c, line))
         rk_client_free(c);
 }
 
@@ -1058,15 +1127,120 @@ static void pump(importer *im)
         im->o->progress(im->o->progress_ctx, (size_t)(im->pos - im->text), total);
 }
 
+/* The reader: the whole file, row by row, into the queue (or, once the
+ * loader is gone after a bad row, only checked, to list every bad row). */
+static void *read_ahead_run(void *arg)
+{
+    importer *im = arg;
+    read_ahead *ra = im->ahead;
+    while (!im->eof && !atomic_load(&ra->quit)) {
+        size_t rejected = im->r->rejected;
+        pump(im);
+        if (im->r->rejected != rejected || im->fatal) {
+            pthread_mutex_lock(&ra->mu);
+            ra->bad = im->r->rejected > 0;
+            ra->fatal = im->fatal;
+            pthread_cond_signal(&ra->more);
+            pthread_mutex_unlock(&ra->mu);
+        }
+    }
+    pthread_mutex_lock(&ra->mu);
+    ra->done = true;
+    ra->fatal = im->fatal;
+    pthread_cond_signal(&ra->more);
+    pthread_mutex_unlock(&ra->mu);
+    return NULL;
+}
+
+/* Reads the rest of the file on a thread of its own while this one adds
+ * the clients: parsing and checking the rows take about a third of a large
+ * import (BENCHMARKS.md). Only where reading needs nothing of the database
+ * (a registry with no clients yet to match) nor of what the loader does
+ * (no household links, noted as clients are added). False: one thread
+ * does both, as before. */
+static bool read_ahead_start(importer *im)
+{
+    read_ahead *ra = calloc(1, sizeof *ra);
+    if (!ra || !(ra->back = malloc(2 * READ_AHEAD * sizeof *ra->back))) {
+        free(ra);
+        return false;
+    }
+    pthread_mutex_init(&ra->mu, NULL);
+    pthread_cond_init(&ra->more, NULL);
+    pthread_cond_init(&ra->room, NULL);
+    atomic_init(&ra->quit, false);
+    im->ahead = ra;
+    if (pthread_create(&ra->thread, NULL, read_ahead_run, im) != 0) {
+        im->ahead = NULL;
+        pthread_mutex_destroy(&ra->mu);
+        pthread_cond_destroy(&ra->more);
+        pthread_cond_destroy(&ra->room);
+        free(ra->back);
+        free(ra);
+        return false;
+    }
+    return true;
+}
+
+/* The loader takes no more: the reader reads the rest (to list every bad
+ * row) or stops, and is joined; the importer is this thread's again. */
+static void read_ahead_stop(importer *im, bool read_rest)
+{
+    read_ahead *ra = im->ahead;
+    if (!ra)
+        return;
+    pthread_mutex_lock(&ra->mu);
+    ra->gone = true;
+    pthread_cond_broadcast(&ra->room);
+    pthread_mutex_unlock(&ra->mu);
+    if (!read_rest)
+        atomic_store(&ra->quit, true);
+    pthread_join(ra->thread, NULL);
+    for (size_t i = 0; i < ra->nback; i++)
+        rk_client_free(ra->back[i]);
+    pthread_mutex_destroy(&ra->mu);
+    pthread_cond_destroy(&ra->more);
+    pthread_cond_destroy(&ra->room);
+    free(ra->back);
+    free(ra);
+    im->ahead = NULL;
+}
+
+/* next_client read ahead: waits for the reader. */
+static int next_read_ahead(importer *im, rk_client **out, rk_err *err)
+{
+    read_ahead *ra = im->ahead;
+    pthread_mutex_lock(&ra->mu);
+    bool stop;
+    while (!(stop = ra->bad && !im->o->skip_invalid) && !ra->fatal && !im->qlen && !ra->done)
+        pthread_cond_wait(&ra->more, &ra->mu);
+    int fatal = ra->fatal;
+    if (!fatal && !stop && im->qlen) {
+        *out = im->current = dequeue(im, &im->current_line);
+        pthread_cond_signal(&ra->room);
+    }
+    pthread_mutex_unlock(&ra->mu);
+    /* the reader has stopped: what it wrote in err is settled */
+    if (fatal)
+        return rk_err_set(err, fatal, "%s", im->err->msg);
+    if (stop) {
+        im->stopped = true;   /* all or nothing: stop adding, go on checking */
+        return rk_err_set(err, RK_EFAIL, _("A row is not valid."));
+    }
+    return RK_OK;
+}
+
 /* The client stream's source: the next checked new client of the file. */
 static int next_client(void *ctx, rk_client **out, rk_err *err)
 {
     importer *im = ctx;
     if (im->current && im->hh_col >= 0)
         note_added(im, im->current_line, im->current->id);   /* the stream added it */
-    rk_client_free(im->current);
+    release_client(im, im->current);
     im->current = NULL;
     *out = NULL;
+    if (im->ahead)
+        return next_read_ahead(im, out, err);
     for (;;) {
         if (im->fatal)
             return rk_err_set(err, im->fatal, "%s", im->err->msg);
@@ -1110,10 +1284,13 @@ static void add_all(importer *im)
     for (const char *p = im->pos; (p = memchr(p, '\n', (size_t)(im->end - p))) != NULL; p++)
         expected++;
     rk_err e;
+    if (!im->check_existing && im->hh_col < 0 && expected >= READ_AHEAD_MIN)
+        read_ahead_start(im);
     int rc = rk_clients_create_stream(im->s, next_client, im, expected, "import", &added, &e);
     size_t at = im->current_line;
     rk_client_free(im->current);
     im->current = NULL;
+    read_ahead_stop(im, rc != RK_OK && im->stopped);
     if (rc == RK_OK) {
         im->r->imported = added;
     } else if (im->stopped) {

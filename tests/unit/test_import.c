@@ -347,6 +347,116 @@ START_TEST(skip_invalid_and_dry_run)
 }
 END_TEST
 
+/* ---- a large file: read on a thread of its own ------------------------------------------ */
+
+/* A valid henkilötunnus for each i < 20,000, all different. */
+static void hetu_of(int i, char out[RK_HETU_SIZE])
+{
+    int d = i / 800, ind = 2 + i % 800;
+    int dd = 1 + d % 28, mm = 1 + (d / 28) % 12, yy = 60 + d / 336;
+    long num = ((long)dd * 10000 + mm * 100 + yy) * 1000 + ind;
+    snprintf(out, RK_HETU_SIZE, "%02d%02d%02d-%03d%c", dd, mm, yy, ind,
+             "0123456789ABCDEFHJKLMNPRSTUVWXY"[num % 31]);
+}
+
+/* n rows (lines 2 .. n + 1) of valid clients; line `bad` gets an invalid
+ * code, line `twin` the code of line 5, line `quote` an unterminated quote
+ * (0: none). The caller frees. */
+static char *large_file(int n, int bad, int twin, int quote)
+{
+    size_t cap = (size_t)n * 64 + 64, len = 0;
+    char *t = malloc(cap);
+    len += (size_t)snprintf(t, cap, "Etunimi;Sukunimi;Henkilötunnus\n");
+    for (int i = 0; i < n; i++) {
+        int line = i + 2;
+        char h[RK_HETU_SIZE];
+        hetu_of(line == twin ? 3 : i, h);
+        if (line == bad)
+            h[10] = h[10] == 'X' ? 'Y' : 'X';
+        len += (size_t)snprintf(t + len, cap - len, "%s;Virta%c%c%c;%s\n", line == quote ? "\"Anna" : "Anna",
+                                'a' + i % 26, 'a' + i / 26 % 26, 'a' + i / 676 % 26, h);
+    }
+    return t;
+}
+
+START_TEST(large_file_read_ahead)
+{
+    /* 3,000 rows: read on a second thread, a thousand clients ahead at most */
+    enum { N = 3000 };
+    rk_import_opts o = { .encoding = -1 };
+    rk_import_result r;
+    rk_err err;
+    char *t = large_file(N, 2900, 0, 0);
+    /* all or nothing: a bad row near the end stops the load, the reader
+     * goes on to list every bad row, nothing is added */
+    t[strlen(t) - 2] = t[strlen(t) - 2] == 'X' ? 'Y' : 'X';   /* the last row too */
+    ck_assert_int_eq(import_text("big.csv", t, &o, &r, &err), RK_EFAIL);
+    ck_assert_uint_eq(r.read, N);
+    ck_assert_uint_eq(r.rejected, 2);
+    ck_assert_uint_eq(r.rejects[0].line, 2900);
+    ck_assert_uint_eq(r.rejects[1].line, N + 1);
+    ck_assert_str_eq(r.rejects[1].column, "Henkilötunnus");
+    ck_assert_uint_eq(r.imported, 0);
+    ck_assert_int_eq(client_count(), 0);
+    rk_import_result_free(&r);
+    /* --skip-invalid: the good rows, in the file's order */
+    o.skip_invalid = true;
+    ck_assert_int_eq(import_text("big.csv", t, &o, &r, &err), RK_OK);
+    ck_assert_uint_eq(r.imported, N - 2);
+    ck_assert_uint_eq(r.rejected, 2);
+    ck_assert_int_eq(client_count(), N - 2);
+    rk_import_result_free(&r);
+    free(t);
+    char h[RK_HETU_SIZE];
+    hetu_of(0, h);
+    rk_client *first = by_hetu(h);
+    ck_assert_str_eq(first->value[RK_F_LAST_NAME], "Virtaaaa");
+    ck_assert_str_eq(first->value[RK_F_CUSTOMER_NO], "100001");
+    hetu_of(N - 2, h);
+    rk_client *last = by_hetu(h);
+    ck_assert_str_eq(last->value[RK_F_LAST_NAME], "Virtaile");   /* i = 2998 */
+    ck_assert_str_eq(last->value[RK_F_CUSTOMER_NO], "102998");   /* row 2900 left out */
+    rk_client_free(first);
+    rk_client_free(last);
+}
+END_TEST
+
+START_TEST(large_file_errors_read_ahead)
+{
+    enum { N = 3000 };
+    rk_import_opts o = { .encoding = -1 };
+    rk_import_result r;
+    rk_err err;
+    /* a code seen earlier in the file, far behind the reader */
+    char *t = large_file(N, 0, 2999, 0);
+    ck_assert_int_eq(import_text("twin.csv", t, &o, &r, &err), RK_EFAIL);
+    ck_assert_uint_eq(r.rejected, 1);
+    ck_assert_uint_eq(r.rejects[0].line, 2999);
+    ck_assert_str_eq(r.rejects[0].reason, "the same personal identity code as on line 5");
+    ck_assert_int_eq(client_count(), 0);
+    rk_import_result_free(&r);
+    free(t);
+    /* a quote never closed: the reader stops, and so does the load */
+    t = large_file(N, 0, 0, 2990);
+    ck_assert_int_eq(import_text("quote.csv", t, &o, &r, &err), RK_EFAIL);
+    ck_assert_msg(strstr(err.msg, "starts on line 2990 is never closed"), "%s", err.msg);
+    ck_assert_uint_eq(r.imported, 0);
+    ck_assert_int_eq(client_count(), 0);
+    rk_import_result_free(&r);
+    free(t);
+    /* and the whole file, valid, is in */
+    t = large_file(N, 0, 0, 0);
+    ck_assert_int_eq(import_text("ok.csv", t, &o, &r, &err), RK_OK);
+    ck_assert_uint_eq(r.imported, N);
+    ck_assert_int_eq(client_count(), N);
+    rk_import_result_free(&r);
+    free(t);
+    char h[RK_HETU_SIZE];
+    hetu_of(N - 1, h);
+    expect_last_name(h, "Virtajle");   /* i = 2999 */
+}
+END_TEST
+
 /* ---- duplicates, source, audit ---------------------------------------------------------- */
 
 struct last_audit { char action[64]; char details[512]; };
@@ -795,6 +905,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, quotes_newlines_and_delimiters_in_fields);
     tcase_add_test(tc, bad_files_name_the_line);
     tcase_add_test(tc, skip_invalid_and_dry_run);
+    tcase_add_test(tc, large_file_read_ahead);
+    tcase_add_test(tc, large_file_errors_read_ahead);
     tcase_add_test(tc, duplicates_source_and_audit);
     tcase_add_test(tc, headers_unknown_and_mapped);
     tcase_add_test(tc, formula_cells_round_trip);
