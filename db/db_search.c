@@ -546,18 +546,43 @@ static int cmp_client(const void *pa, const void *pb)
 
 typedef struct sort_el {
     uint64_t p;           /* first 8 bytes of g, big-endian, zero-padded */
-    uint32_t row;         /* for entries: row << 1 | (g longer than 8 bytes) */
+    uint32_t row;         /* for entries: row << 2 | (g longer than 8 bytes) << 1
+                             | (p is the whole g and tok is empty) */
     uint32_t rank;
 } sort_el;
 
 static uint32_t el_row(const sort_el *e)
 {
-    return e->row >> 1;
+    return e->row >> 2;
 }
 
 static bool el_longer(const sort_el *e)
 {
+    return e->row & 2;
+}
+
+/* About half the entries are short prefixes (g of at most 8 bytes, no
+ * tok): encoding them needs nothing but the element, which saves a read of
+ * their row and bytes at a place of their own. */
+static bool el_plain(const sort_el *e)
+{
     return e->row & 1;
+}
+
+static uint32_t el_make_row(uint32_t row, const gen_row *r)
+{
+    return row << 2 | (uint32_t)(r->gl > 8) << 1 | (uint32_t)(r->gl <= 8 && r->tokl == 0);
+}
+
+/* g of a plain element, from its first 8 bytes: key 0x00 lit 0x00. */
+static int el_plain_g(const sort_el *e, unsigned char g[8])
+{
+    int zeros = 0, gl = 0;
+    while (gl < 8 && zeros < 2) {
+        g[gl] = (unsigned char)(e->p >> (56 - 8 * gl));
+        zeros += g[gl++] == 0;
+    }
+    return gl;
 }
 
 /* Stable LSD radix sort of a[0..n) by p, 8 bits a pass: the counts of
@@ -680,22 +705,35 @@ static void encode_part(struct sort_part *s)
     for (size_t i = 0; i < s->n && s->rc == SQLITE_OK; i++) {
         /* the rows are in client order, the entries in group order: fetch
          * ahead what the coming entries will read */
-        if (i + 16 < s->n)
+        if (i + 16 < s->n && !el_plain(&s->a[i + 16]))
             __builtin_prefetch(&b->rows[el_row(&s->a[i + 16])]);
-        if (i + 8 < s->n)
+        if (i + 8 < s->n && !el_plain(&s->a[i + 8]))
             __builtin_prefetch(b->arena + b->rows[el_row(&s->a[i + 8])].off);
-        const gen_row *row = &b->rows[el_row(&s->a[i])];
-        const unsigned char *g = b->arena + row->off;
+        const sort_el *e = &s->a[i];
+        unsigned char plain[8];
+        const unsigned char *g;
+        const char *tok = "";
+        int gl, tokl = 0;
+        if (el_plain(e)) {
+            gl = el_plain_g(e, plain);
+            g = plain;
+        } else {
+            const gen_row *row = &b->rows[el_row(e)];
+            g = b->arena + row->off;
+            gl = row->gl;
+            tok = (const char *)g + gl;
+            tokl = row->tokl;
+        }
         int kl = (int)strlen((const char *)g);
         if (!key || kl != keyl || memcmp(g, key, (size_t)kl)) {
             if (key)
                 count_key(s, key, keyl, n);
-            key = g;
+            key = b->arena + b->rows[el_row(e)].off;   /* kept until written */
             keyl = kl;
             n = 0;
         }
         n++;
-        s->rc = sb_writer_add(&s->w, g, row->gl, s->a[i].rank, (const char *)g + row->gl, row->tokl);
+        s->rc = sb_writer_add(&s->w, g, gl, e->rank, tok, tokl);
     }
     if (key && s->rc == SQLITE_OK)
         count_key(s, key, keyl, n);
@@ -768,7 +806,7 @@ static bool sort_rows(const gen *b, const uint32_t *rank_order, struct sort_part
         sort_el *e = a + at[c];
         for (uint32_t i = cl->row0; i < cl->row0 + cl->nrows; i++)
             *e++ = (sort_el){ prefix8(b->arena + b->rows[i].off, b->rows[i].gl),
-                              i << 1 | (b->rows[i].gl > 8), rank_of[c] };
+                              el_make_row(i, &b->rows[i]), rank_of[c] };
     }
     big_free(at, cbytes);
     big_free(rank_of, cbytes);
@@ -849,7 +887,7 @@ static int rank_and_sort(built *x)
     double t1 = rk_monotonic_s();
     if (b->oom)
         return SQLITE_NOMEM;
-    if (b->ncl > UINT32_MAX / 2 || b->nrows > UINT32_MAX / 2)
+    if (b->ncl > UINT32_MAX / 4 || b->nrows > UINT32_MAX / 4)
         return SQLITE_TOOBIG;
     if (!(x->rank_order = malloc((b->ncl + 1) * sizeof *x->rank_order)))
         return SQLITE_NOMEM;
