@@ -110,6 +110,14 @@ typedef struct hetu_set {
     size_t cap, n;
 } hetu_set;
 
+/* The threads wake each other a batch at a time, not for every client: a
+ * wake-up costs more than a client's checks. */
+enum {
+    READ_AHEAD = 1024,          /* clients read ahead of the loader, at most */
+    READ_AHEAD_MIN = 2000,      /* rows below which one thread does both */
+    WAKE_BATCH = 64,
+};
+
 /* The file read on a thread of its own while the loader adds the clients
  * (see read_ahead_start). The queue and these flags are shared under mu;
  * everything else of the importer is the reading thread's until it is
@@ -123,8 +131,11 @@ typedef struct read_ahead {
     int fatal;                  /* the reader stopped on this error */
     bool gone;                  /* the loader takes no more clients */
     atomic_bool quit;           /* ... and the rest of the file is not wanted */
+    bool reader_waits, loader_waits;
     rk_client **back;           /* clients the loader is done with, freed by */
     size_t nback;               /* the reader (their memory is its arena's) */
+    rk_client *used[WAKE_BATCH];   /* the loader's, handed back together */
+    size_t nused;
 } read_ahead;
 
 typedef struct importer {
@@ -620,14 +631,10 @@ static rk_client *dequeue(importer *im, size_t *line)
 
 /* ---- reading ahead on a second thread ---------------------------------------------- */
 
-enum {
-    READ_AHEAD = 1024,          /* clients read ahead of the loader, at most */
-    READ_AHEAD_MIN = 2000,      /* rows below which one thread does both */
-};
-
 /* Queues a checked new client for the stream. Read ahead, this waits while
- * the loader is READ_AHEAD clients behind, and frees the clients the loader
- * has handed back. Nonzero (out of memory): the caller frees c. */
+ * the loader is READ_AHEAD clients behind (until it is half as far), and
+ * frees the clients the loader has handed back. Nonzero (out of memory):
+ * the caller frees c. */
 static int queue_client(importer *im, rk_client *c, size_t line)
 {
     read_ahead *ra = im->ahead;
@@ -636,10 +643,15 @@ static int queue_client(importer *im, rk_client *c, size_t line)
     rk_client *done[2 * READ_AHEAD];
     int rc = RK_OK;
     pthread_mutex_lock(&ra->mu);
-    while (im->qlen >= READ_AHEAD && !ra->gone)
-        pthread_cond_wait(&ra->room, &ra->mu);
+    if (im->qlen >= READ_AHEAD) {
+        while (im->qlen > READ_AHEAD / 2 && !ra->gone) {
+            ra->reader_waits = true;
+            pthread_cond_wait(&ra->room, &ra->mu);
+        }
+        ra->reader_waits = false;
+    }
     bool gone = ra->gone;
-    if (!gone && (rc = enqueue(im, c, line)) == RK_OK)
+    if (!gone && (rc = enqueue(im, c, line)) == RK_OK && ra->loader_waits && im->qlen >= WAKE_BATCH)
         pthread_cond_signal(&ra->more);
     size_t ndone = ra->nback;
     memcpy(done, ra->back, ndone * sizeof *done);
@@ -652,19 +664,27 @@ static int queue_client(importer *im, rk_client *c, size_t line)
     return rc;
 }
 
-/* The loader is done with a client: read ahead, it goes back to the reader. */
+/* The loader is done with a client: read ahead, it goes back to the reader,
+ * WAKE_BATCH at a time (what the reader cannot take any more is freed here). */
 static void release_client(importer *im, rk_client *c)
 {
     read_ahead *ra = im->ahead;
-    if (c && ra) {
-        pthread_mutex_lock(&ra->mu);
-        if (!ra->done && ra->nback < 2 * READ_AHEAD) {
-            ra->back[ra->nback++] = c;
-            c = NULL;
-        }
-        pthread_mutex_unlock(&ra->mu);
+    if (!ra) {
+        rk_client_free(c);
+        return;
     }
-    rk_client_free(c);
+    if (c)
+        ra->used[ra->nused++] = c;
+    if (ra->nused < WAKE_BATCH)
+        return;
+    pthread_mutex_lock(&ra->mu);
+    size_t k = 0;
+    for (; k < ra->nused && !ra->done && ra->nback < 2 * READ_AHEAD; k++)
+        ra->back[ra->nback++] = ra->used[k];
+    pthread_mutex_unlock(&ra->mu);
+    for (; k < ra->nused; k++)
+        rk_client_free(ra->used[k]);
+    ra->nused = 0;
 }
 
 /* An existing client gets the row's non-empty values and its new list items. */
@@ -1133,6 +1153,7 @@ static void *read_ahead_run(void *arg)
 {
     importer *im = arg;
     read_ahead *ra = im->ahead;
+    rk_thread_yield_priority();
     while (!im->eof && !atomic_load(&ra->quit)) {
         size_t rejected = im->r->rejected;
         pump(im);
@@ -1198,6 +1219,8 @@ static void read_ahead_stop(importer *im, bool read_rest)
     pthread_join(ra->thread, NULL);
     for (size_t i = 0; i < ra->nback; i++)
         rk_client_free(ra->back[i]);
+    for (size_t i = 0; i < ra->nused; i++)
+        rk_client_free(ra->used[i]);
     pthread_mutex_destroy(&ra->mu);
     pthread_cond_destroy(&ra->more);
     pthread_cond_destroy(&ra->room);
@@ -1212,12 +1235,16 @@ static int next_read_ahead(importer *im, rk_client **out, rk_err *err)
     read_ahead *ra = im->ahead;
     pthread_mutex_lock(&ra->mu);
     bool stop;
-    while (!(stop = ra->bad && !im->o->skip_invalid) && !ra->fatal && !im->qlen && !ra->done)
+    while (!(stop = ra->bad && !im->o->skip_invalid) && !ra->fatal && !im->qlen && !ra->done) {
+        ra->loader_waits = true;
         pthread_cond_wait(&ra->more, &ra->mu);
+    }
+    ra->loader_waits = false;
     int fatal = ra->fatal;
     if (!fatal && !stop && im->qlen) {
         *out = im->current = dequeue(im, &im->current_line);
-        pthread_cond_signal(&ra->room);
+        if (ra->reader_waits && im->qlen <= READ_AHEAD / 2)
+            pthread_cond_signal(&ra->room);
     }
     pthread_mutex_unlock(&ra->mu);
     /* the reader has stopped: what it wrote in err is settled */
@@ -1357,8 +1384,8 @@ int rk_import_file(rk_session *s, const char *path, const rk_import_opts *o,
     if (read_all(path, &bytes, &nbytes, err))
         return err->code;
     rk_decoded text;
-    int rc = rk_text_decode(bytes, nbytes, o->encoding, &text, err);
-    free(bytes);
+    int rc = rk_text_decode_buffer(&bytes, nbytes, o->encoding, &text, err);
+    free(bytes);   /* NULL when the text is the file's bytes themselves */
     if (rc)
         return rc;
     r->encoding = text.encoding;

@@ -130,8 +130,8 @@ static int convert(const char *from, const char *to, const char *in, size_t len,
     return RK_OK;
 }
 
-int rk_text_decode(const unsigned char *bytes, size_t len, int given, rk_decoded *out,
-                   rk_err *err)
+static int decode(const unsigned char *bytes, size_t len, int given, rk_decoded *out,
+                  unsigned char **adopt, rk_err *err)
 {
     memset(out, 0, sizeof *out);
     rk_encoding enc = RK_ENC_UTF8;
@@ -185,6 +185,16 @@ int rk_text_decode(const unsigned char *bytes, size_t len, int given, rk_decoded
         }
     }
     out->encoding = enc;
+    if (enc == RK_ENC_UTF8 && adopt) {
+        unsigned char *b = *adopt;
+        if (s != b)
+            memmove(b, s, n);   /* past a BOM */
+        b[n] = '\0';
+        out->text = (char *)b;
+        out->len = n;
+        *adopt = NULL;
+        return RK_OK;
+    }
     if (enc == RK_ENC_UTF8) {
         if (!(out->text = malloc(n + 1)))
             return rk_err_set(err, RK_EFAIL, _("Out of memory."));
@@ -222,6 +232,18 @@ int rk_text_decode(const unsigned char *bytes, size_t len, int given, rk_decoded
         return rk_err_set(err, RK_EFAIL, _("Line %zu contains a NUL character."), line);
     }
     return RK_OK;
+}
+
+int rk_text_decode(const unsigned char *bytes, size_t len, int given, rk_decoded *out,
+                   rk_err *err)
+{
+    return decode(bytes, len, given, out, NULL, err);
+}
+
+int rk_text_decode_buffer(unsigned char **bytes, size_t len, int given, rk_decoded *out,
+                          rk_err *err)
+{
+    return decode(*bytes, len, given, out, bytes, err);
 }
 
 void rk_decoded_free(rk_decoded *d)

@@ -42,6 +42,12 @@ typedef struct rk_decoded {
  * the line: invalid UTF-8, a NUL byte, a character the encoding lacks. */
 int  rk_text_decode(const unsigned char *bytes, size_t len, int given, rk_decoded *out,
                     rk_err *err);
+/* The same for a malloc'd buffer with room for one byte past len: text
+ * that is UTF-8 already stays where it is (a large import's file is not
+ * copied); then out->text owns the buffer and *bytes is NULL. Otherwise
+ * *bytes is still the caller's to free. */
+int  rk_text_decode_buffer(unsigned char **bytes, size_t len, int given, rk_decoded *out,
+                           rk_err *err);
 void rk_decoded_free(rk_decoded *d);
 
 /* Converts UTF-8 text to `enc` (no BOM is added; UTF-16 gets one). *out is
