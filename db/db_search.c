@@ -772,6 +772,12 @@ static void *sort_part_run(void *p)
     return NULL;
 }
 
+static void *sort_part_thread(void *p)
+{
+    rk_thread_yield_priority();
+    return sort_part_run(p);
+}
+
 /* All rows as sort elements in g order: split by the first byte into two
  * parts of about equal size, each sorted and encoded on its own thread.
  * The elements are freed once encoded; false when out of memory. */
@@ -832,7 +838,7 @@ static bool sort_rows(const gen *b, const uint32_t *rank_order, struct sort_part
     part[0] = (struct sort_part){ .a = a, .tmp = tmp, .n = nlo };
     part[1] = (struct sort_part){ .a = a + nlo, .tmp = tmp + nlo, .n = k - nlo };
     pthread_t t;
-    bool threaded = k >= (1 << 16) && pthread_create(&t, NULL, sort_part_run, &part[0]) == 0;
+    bool threaded = k >= (1 << 16) && pthread_create(&t, NULL, sort_part_thread, &part[0]) == 0;
     if (!threaded)
         sort_part_run(&part[0]);
     sort_part_run(&part[1]);
@@ -1030,6 +1036,7 @@ static void feed_chunk_rows(rk_search_feed *f, const feed_chunk *k)
 static void *feed_run(void *arg)
 {
     rk_search_feed *f = arg;
+    rk_thread_yield_priority();   /* the loader's inserts and indexes come first */
     pthread_mutex_lock(&f->mu);
     for (;;) {
         while (f->taken == f->filled && !f->closed)

@@ -59,6 +59,11 @@ bool rk_grow(void *arrayp, size_t *cap, size_t n, size_t elem, size_t first);
 int rk_write_all(int fd, const void *buf, size_t len);
 /* Seconds on the monotonic clock, for measuring durations. */
 double rk_monotonic_s(void);
+/* Lowers the calling thread's scheduling priority a little (nice + 5; on
+ * Linux the nice value is per thread). For the helper threads of a bulk
+ * load: with more runnable threads than cores the loader, whose work
+ * the others only feed, keeps a core to itself. */
+void rk_thread_yield_priority(void);
 int rk_read_exact(int fd, void *buf, size_t len);
 
 #endif
