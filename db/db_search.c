@@ -359,6 +359,7 @@ typedef struct gen {
     size_t ncl, clcap;
     gen_row *rows;
     size_t nrows, rowcap;
+    size_t first[256];    /* rows by the first byte of their g */
     bool oom;
 } gen;
 
@@ -480,6 +481,7 @@ static void gen_cb(const sidx_row *r, void *ctx)
     b->rows[b->nrows++] = (gen_row){ arena_put(b, g, (size_t)gl, r->tok, (size_t)r->toklen),
                                      (uint32_t)(b->ncl - 1), (uint16_t)gl, (uint16_t)r->toklen };
     b->cl[b->ncl - 1].nrows++;
+    b->first[g[0]]++;
 }
 
 static const char *col(sqlite3_stmt *st, int i)
@@ -676,8 +678,10 @@ struct key_count {
  * blocks with its keys counted, on a thread of its own. A key never spans
  * two parts (the first byte of g is the key's). */
 struct sort_part {
-    sort_el *a, *tmp;
+    sort_el *a, *tmp;          /* tmp: room for the part's largest bucket */
     size_t n;
+    const size_t *bucket;      /* the part's elements by first byte, in order */
+    int nbuckets;
     sb_writer w;
     struct key_count *keys;
     size_t nkeys, keycap;
@@ -744,7 +748,9 @@ static void encode_part(struct sort_part *s)
 static void *sort_part_run(void *p)
 {
     struct sort_part *s = p;
-    radix_sort(s->a, s->tmp, s->n);
+    /* bucket by bucket (the first byte is the same within one) */
+    for (size_t v = 0, at = 0; v < (size_t)s->nbuckets; at += s->bucket[v++])
+        radix_sort(s->a + at, s->tmp, s->bucket[v]);
     /* Equal first 8 bytes: when some g is longer, sort the run fully;
      * else g is the same and the run is in rank order (the sort is stable),
      * and only a client's entries of one g need their toks in order. */
@@ -778,65 +784,48 @@ static void *sort_part_thread(void *p)
     return sort_part_run(p);
 }
 
-/* All rows as sort elements in g order: split by the first byte into two
- * parts of about equal size, each sorted and encoded on its own thread.
- * The elements are freed once encoded; false when out of memory. */
+/* All rows as sort elements in g order, sorted and encoded in two parts
+ * on two threads. The elements are made in rank order straight into their
+ * first byte's bucket, so each bucket is in rank order (the radix sort
+ * keeps it: it is stable) and is sorted on its own, with a buffer the size
+ * of the largest bucket instead of all. The parts split the buckets where
+ * about half the rows are below. Freed once encoded; false when out of
+ * memory. */
 static bool sort_rows(const gen *b, const uint32_t *rank_order, struct sort_part part[2])
 {
-    size_t bytes = b->nrows * sizeof(sort_el);
-    sort_el *a = big_alloc(bytes), *tmp = big_alloc(bytes);
-    if (!a || !tmp) {
-        big_free(a, bytes);
-        big_free(tmp, bytes);
-        return false;
-    }
-    /* In rank order (the sort is stable), read in client order: each
-     * client's rows go, together, to where its rank puts them. */
-    size_t cbytes = (b->ncl + 1) * sizeof(uint32_t);
-    uint32_t *at = big_alloc(cbytes), *rank_of = big_alloc(cbytes);
-    if (!at || !rank_of) {
-        big_free(a, bytes);
-        big_free(tmp, bytes);
-        big_free(at, cbytes);
-        big_free(rank_of, cbytes);
-        return false;
-    }
-    size_t k = 0;
-    for (size_t r = 0; r < b->ncl; r++) {
-        at[rank_order[r]] = (uint32_t)k;
-        rank_of[rank_order[r]] = (uint32_t)r;
-        k += b->cl[rank_order[r]].nrows;
-    }
-    for (size_t c = 0; c < b->ncl; c++) {
-        const gen_client *cl = &b->cl[c];
-        sort_el *e = a + at[c];
-        for (uint32_t i = cl->row0; i < cl->row0 + cl->nrows; i++)
-            *e++ = (sort_el){ prefix8(b->arena + b->rows[i].off, b->rows[i].gl),
-                              el_make_row(i, &b->rows[i]), rank_of[c] };
-    }
-    big_free(at, cbytes);
-    big_free(rank_of, cbytes);
-    /* the split: the first byte value at which half the rows are below */
-    size_t count[257] = { 0 };
-    for (size_t i = 0; i < k; i++)
-        count[(a[i].p >> 56) + 1]++;
+    size_t k = b->nrows;
     int split = 0;
-    for (size_t below = 0; split < 256 && below + count[split + 1] <= k / 2; split++)
-        below += count[split + 1];
-    size_t nlo = 0;
-    for (int i = 0; i <= split; i++)
-        nlo += count[i];
-    /* stable partition into tmp, back into a */
-    size_t lo = 0, hi = nlo;
-    for (size_t i = 0; i < k; i++) {
-        if ((int)(a[i].p >> 56) < split)
-            tmp[lo++] = a[i];
+    for (size_t below = 0; split < 256 && below + b->first[split] <= k / 2; split++)
+        below += b->first[split];
+    size_t nlo = 0, maxlo = 0, maxhi = 0;
+    for (int v = 0; v < 256; v++) {
+        if (v < split)
+            nlo += b->first[v], maxlo = b->first[v] > maxlo ? b->first[v] : maxlo;
         else
-            tmp[hi++] = a[i];
+            maxhi = b->first[v] > maxhi ? b->first[v] : maxhi;
     }
-    memcpy(a, tmp, k * sizeof *a);
-    part[0] = (struct sort_part){ .a = a, .tmp = tmp, .n = nlo };
-    part[1] = (struct sort_part){ .a = a + nlo, .tmp = tmp + nlo, .n = k - nlo };
+    size_t bytes = k * sizeof(sort_el), lob = maxlo * sizeof(sort_el), hib = maxhi * sizeof(sort_el);
+    sort_el *a = big_alloc(bytes), *tlo = big_alloc(lob), *thi = big_alloc(hib);
+    if (!a || !tlo || !thi) {
+        big_free(a, bytes);
+        big_free(tlo, lob);
+        big_free(thi, hib);
+        return false;
+    }
+    size_t at[256];
+    for (size_t v = 0, sum = 0; v < 256; sum += b->first[v++])
+        at[v] = sum;
+    for (size_t r = 0; r < b->ncl; r++) {
+        const gen_client *cl = &b->cl[rank_order[r]];
+        for (uint32_t i = cl->row0; i < cl->row0 + cl->nrows; i++) {
+            const gen_row *row = &b->rows[i];
+            const unsigned char *g = b->arena + row->off;
+            a[at[g[0]]++] = (sort_el){ prefix8(g, row->gl), el_make_row(i, row), (uint32_t)r };
+        }
+    }
+    part[0] = (struct sort_part){ .a = a, .tmp = tlo, .n = nlo, .bucket = b->first, .nbuckets = split };
+    part[1] = (struct sort_part){ .a = a + nlo, .tmp = thi, .n = k - nlo, .bucket = b->first + split,
+                                  .nbuckets = 256 - split };
     pthread_t t;
     bool threaded = k >= (1 << 16) && pthread_create(&t, NULL, sort_part_thread, &part[0]) == 0;
     if (!threaded)
@@ -844,7 +833,8 @@ static bool sort_rows(const gen *b, const uint32_t *rank_order, struct sort_part
     sort_part_run(&part[1]);
     if (threaded)
         pthread_join(t, NULL);
-    big_free(tmp, bytes);
+    big_free(thi, hib);
+    big_free(tlo, lob);
     big_free(a, bytes);   /* the parts hold the blocks and the counts */
     part[0].a = part[0].tmp = part[1].a = part[1].tmp = NULL;
     return true;
