@@ -209,6 +209,8 @@ static int write_list(rk_db *db, const rk_client *c, rk_field f, bool fresh, rk_
 {
     sqlite3_stmt *st;
     int rc = SQLITE_DONE;
+    if (fresh && rk_client_list_empty(c, f))
+        return RK_OK;   /* a new client's empty list: nothing to write or clear */
     switch (rk_fields[f].type) {
     case RK_FT_PHONES:
         if ((!fresh && exec_id(db, "DELETE FROM client_phones WHERE client_id = ?", c->id, err)) ||

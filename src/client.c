@@ -57,6 +57,18 @@ rk_client *rk_client_new(void)
     return c;
 }
 
+bool rk_client_list_empty(const rk_client *c, rk_field f)
+{
+    switch (rk_fields[f].type) {
+    case RK_FT_PHONES: return c->nphones == 0;
+    case RK_FT_EMAILS: return c->nemails == 0;
+    case RK_FT_HOUSEHOLD: return c->nhousehold == 0;
+    case RK_FT_EVENTS: return c->nevents == 0;
+    case RK_FT_SOURCES: return c->nsources == 0;
+    default: return true;
+    }
+}
+
 void rk_client_free(rk_client *c)
 {
     if (!c)

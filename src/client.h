@@ -82,6 +82,8 @@ typedef struct rk_client {
 
 rk_client *rk_client_new(void);
 void       rk_client_free(rk_client *c);
+/* A list field (phones, e-mails, household, events, sources) with no items. */
+bool       rk_client_list_empty(const rk_client *c, rk_field f);
 rk_client *rk_client_clone(const rk_client *c);
 
 /* Stores a value as it is, without checks: for values read back from the

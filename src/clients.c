@@ -180,18 +180,6 @@ static bool may_write(rk_level l, bool old_empty)
     return l == RK_LEVEL_WRITE || (l == RK_LEVEL_MASKED && old_empty);
 }
 
-static bool list_empty(const rk_client *c, rk_field f)
-{
-    switch (rk_fields[f].type) {
-    case RK_FT_PHONES: return c->nphones == 0;
-    case RK_FT_EMAILS: return c->nemails == 0;
-    case RK_FT_HOUSEHOLD: return c->nhousehold == 0;
-    case RK_FT_EVENTS: return c->nevents == 0;
-    case RK_FT_SOURCES: return c->nsources == 0;
-    default: return true;
-    }
-}
-
 static int denied_field(rk_field f, rk_err *err)
 {
     return rk_err_set(err, RK_EDENIED, _("%s: your role may not change this field."),
@@ -250,7 +238,7 @@ int rk_clients_create(rk_session *s, rk_client *c, int64_t *existing_id, rk_err 
     bool changed[RK_F_COUNT];
     for (int i = 0; i < RK_F_COUNT; i++) {
         rk_field f = (rk_field)i;
-        bool empty = rk_field_is_list(f) ? list_empty(c, f) : !c->value[f] || !c->value[f][0];
+        bool empty = rk_field_is_list(f) ? rk_client_list_empty(c, f) : !c->value[f] || !c->value[f][0];
         changed[f] = !empty;
         if (!empty && !(rk_fields[f].flags & RK_FF_READONLY) && !may_write(p.level[f], true))
             return denied_field(f, err);
@@ -304,7 +292,7 @@ static int check_new(const rk_policy *p, const rk_client *c, rk_err *err)
         return err->code;
     for (int k = 0; k < RK_F_COUNT; k++) {
         rk_field f = (rk_field)k;
-        bool empty = rk_field_is_list(f) ? list_empty(c, f) : !c->value[f] || !c->value[f][0];
+        bool empty = rk_field_is_list(f) ? rk_client_list_empty(c, f) : !c->value[f] || !c->value[f][0];
         if (!empty && !(rk_fields[f].flags & RK_FF_READONLY) && !may_write(p->level[f], true))
             return denied_field(f, err);
     }
@@ -520,7 +508,7 @@ int rk_clients_save(rk_session *s, const rk_client *original, rk_client *edited,
         rk_field f = (rk_field)i;
         if (!changed[f])
             continue;
-        bool was_empty = rk_field_is_list(f) ? list_empty(original, f)
+        bool was_empty = rk_field_is_list(f) ? rk_client_list_empty(original, f)
                                              : !original->value[f] || !original->value[f][0];
         /* The level the card was read with, not a later override: a card
          * opened with a field hidden can never write it. */
