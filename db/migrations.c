@@ -267,7 +267,7 @@ static const struct migration {
       "  BEGIN SELECT RAISE(ABORT, 'consent events cannot be changed'); END;", false },
     { 6, "packed search index written by rebuilds",
       /* db/search_base.h; search_key keeps what saves change after it. */
-      SB_SCHEMA, false },
+      SB_SCHEMA_V6, false },
     { 7, "a named unique index on henkilötunnus, which a bulk load can build after its rows",
       /* SQLite cannot drop a constraint's own index: the table is rebuilt
        * (https://sqlite.org/lang_altertable.html, "other kinds of changes"). */
@@ -277,6 +277,12 @@ static const struct migration {
       "ALTER TABLE clients_v7 RENAME TO clients;"
       RK_DBC_NAME_INDEX ";"
       RK_DBC_HETU_INDEX ";", true },
+    { 8, "the search index's blocks in whole pages",
+      /* db/search_base.h, SB_BLOCKS_TABLE: the same blocks, in order. */
+      "ALTER TABLE search_base RENAME TO search_base_v7;"
+      SB_BLOCKS_TABLE ";"
+      "INSERT INTO search_base(first, data) SELECT first, data FROM search_base_v7 ORDER BY first;"
+      "DROP TABLE search_base_v7;", false },
 };
 
 int rk_db_latest_version(void)

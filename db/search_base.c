@@ -81,13 +81,16 @@ static int first_key(unsigned char *out, const void *g, int gl, uint32_t rank, c
     return gl + 4 + tokl;
 }
 
+/* The most bytes an entry can take: its varints and its bytes. */
+#define SB_ENTRY_MAX(gl, tokl) (48 + (size_t)(gl) + (size_t)(tokl))
+
 /* Appends one entry to buf after the entry e holds (then holds this one).
  * Most entries repeat the previous g (a group's clients one after another)
  * and often its tok: they take two or three bytes. */
 static bool encode_entry(sb_block *b, const unsigned char *g, int gl, uint32_t rank,
                          const char *tok, int tokl)
 {
-    if (!reserve(&b->buf, &b->cap, b->len + 48 + (size_t)gl + (size_t)tokl))
+    if (!reserve(&b->buf, &b->cap, b->len + SB_ENTRY_MAX(gl, tokl)))
         return false;
     sb_enc *e = &b->enc;
     unsigned char *p = b->buf + b->len;
@@ -445,7 +448,7 @@ int sb_writer_add(sb_writer *w, const void *g, int gl, uint32_t rank, const char
 {
     if (gl > SB_GMAX || tokl > SB_TOKMAX)
         return SQLITE_TOOBIG;
-    if (w->blk.len >= SB_BLOCK_BYTES) {
+    if (w->blk.len && w->blk.len + SB_ENTRY_MAX(gl, tokl) > SB_BLOCK_BYTES) {
         int rc = flush_block(w);
         if (rc != SQLITE_OK)
             return rc;

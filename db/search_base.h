@@ -29,7 +29,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SB_SCHEMA                                                                           \
+/* The tables as schema 6 made them. Schema 8 moved the entry blocks into
+ * SB_BLOCKS_TABLE: in a WITHOUT ROWID table a cell keeps under 1 KiB of its
+ * row in the page, so every ~2 KiB block took an overflow page and half the
+ * base's pages were empty space; a rowid table's 4 KiB page holds whole
+ * blocks. The statements here reach blocks by `first` either way. */
+#define SB_SCHEMA_V6                                                                        \
     "CREATE TABLE search_base (first BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;" \
     "CREATE TABLE search_base_names (blk INTEGER PRIMARY KEY, data BLOB NOT NULL);"        \
     "CREATE TABLE search_base_meta (id INTEGER PRIMARY KEY CHECK (id = 1),"                \
@@ -38,7 +43,10 @@
 enum {
     SB_GMAX = 320,             /* longest g (key and lit are capped below it) */
     SB_TOKMAX = 256,
-    SB_BLOCK_BYTES = 2048,     /* an entry block is closed past this size */
+    /* An entry block is closed before an entry could take it past this
+     * size: two blocks and their keys fit one 4 KiB page of
+     * SB_BLOCKS_TABLE (4,048 usable bytes under SQLCipher's reserve). */
+    SB_BLOCK_BYTES = 1900,
     SB_NAMES_BLOCK = 4096,     /* ranks per names block */
 };
 
@@ -74,6 +82,9 @@ typedef struct sb_cursor {
     char tokbuf[SB_TOKMAX];
     bool valid;
 } sb_cursor;
+
+#define SB_BLOCKS_TABLE \
+    "CREATE TABLE search_base (blk INTEGER PRIMARY KEY, first BLOB NOT NULL UNIQUE, data BLOB NOT NULL)"
 
 #define SB_PROBE_SQL "SELECT first FROM search_base WHERE first < ?1 ORDER BY first DESC LIMIT 1"
 #define SB_FWD_SQL "SELECT data FROM search_base WHERE first >= ?1 ORDER BY first"

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "db_search.h"
 #include "db_settings.h"
 #include "db_users.h"
 
@@ -401,6 +402,68 @@ START_TEST(test_migration_7_keeps_clients)
 }
 END_TEST
 
+/* The base's blocks, first and data, in order, as one text. */
+static char *base_text(rk_db *db)
+{
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(rk_db_handle(db),
+        "SELECT group_concat(hex(first) || ':' || hex(data), ';') FROM"
+        " (SELECT first, data FROM search_base ORDER BY first)", -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    char *t = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return t;
+}
+
+START_TEST(test_migration_8_keeps_the_search_base)
+{
+    rk_db_stop_migrations_at(7);
+    rk_db *db = open_ok(key, true);
+    ck_assert_int_eq(rk_db_schema_version(db), 7);
+    sqlite3 *h = rk_db_handle(db);
+    ck_assert_int_eq(sqlite3_exec(h, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+    for (int i = 0; i < 400; i++) {
+        char sql[300];
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO clients(id, created, updated, updated_by, customer_no, first_names, last_name)"
+                 " VALUES (%d, 't', 't', 'u', %d, 'Anna', 'Virta%c%c')", i + 1, 100001 + i,
+                 'a' + i % 26, 'a' + i / 26 % 26);
+        ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    }
+    rk_err err = { 0 };
+    ck_assert_msg(rk_search_rebuild(db, &err) == RK_OK, "%s", err.msg);
+    ck_assert_int_eq(sqlite3_exec(h, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    long long blocks = pragma_int(db, "SELECT count(*) FROM search_base");
+    ck_assert_int_gt(blocks, 5);
+    char *before = base_text(db);
+    int64_t ids[50], ids2[50];
+    size_t n = 0, n2 = 0;
+    ck_assert_int_eq(rk_search_query(db, "virtab anna", ids, 50, &n, &err), RK_OK);
+    ck_assert_uint_gt(n, 0);
+    rk_db_close(db);
+
+    rk_db_stop_migrations_at(0);
+    db = open_ok(key, false);
+    h = rk_db_handle(db);
+    ck_assert_int_eq(rk_db_schema_version(db), rk_db_latest_version());
+    ck_assert(!table_exists(db, "table", "search_base_v7"));
+    ck_assert_int_eq(pragma_int(db, "SELECT count(blk) FROM search_base"), blocks);
+    char *after = base_text(db);
+    ck_assert_str_eq(after, before);
+    ck_assert_int_eq(rk_search_query(db, "virtab anna", ids2, 50, &n2, &err), RK_OK);
+    ck_assert_uint_eq(n2, n);
+    ck_assert_mem_eq(ids2, ids, n * sizeof *ids);
+    /* a block's first entry still names one block */
+    ck_assert_int_ne(sqlite3_exec(h, "INSERT INTO search_base(first, data)"
+                                     " SELECT first, data FROM search_base LIMIT 1", NULL, NULL, NULL),
+                     SQLITE_OK);
+    ck_assert_msg(rk_db_integrity_check(db, &err) == RK_OK, "%s", err.msg);
+    free(before);
+    free(after);
+    rk_db_close(db);
+}
+END_TEST
+
 START_TEST(test_too_new_refused)
 {
     rk_db *db = open_ok(key, true);
@@ -641,6 +704,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_migrations_applied);
     tcase_add_test(tc, test_migrations_run_once);
     tcase_add_test(tc, test_migration_7_keeps_clients);
+    tcase_add_test(tc, test_migration_8_keeps_the_search_base);
     tcase_add_test(tc, test_too_new_refused);
     suite_add_tcase(s, tc);
 
