@@ -4,7 +4,7 @@
  * search_key, which holds what saves have changed since (see
  * BENCHMARKS.md, "Import at a million rows").
  *
- *   search_base(first BLOB PRIMARY KEY, data BLOB)    -- entry blocks
+ *   search_base(blk, first BLOB UNIQUE, data BLOB)    -- entry blocks
  *   search_base_names(blk INTEGER PRIMARY KEY, data)  -- rank -> sortkey, id
  *   search_base_meta(id = 1, gen, n)                  -- rebuild number, ranks
  *
