@@ -363,21 +363,6 @@ typedef struct gen {
     bool oom;
 } gen;
 
-static bool grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return true;
-    size_t n = *cap ? *cap : 1024;
-    while (n < need)
-        n *= 2;
-    void *q = realloc(*p, n * size);
-    if (!q)
-        return false;
-    *p = q;
-    *cap = n;
-    return true;
-}
-
 /* The large arrays of a rebuild are mapped directly, asking for
  * transparent huge pages: on a virtual machine with shadow page tables, as
  * here, faulting in each fresh 4 KiB page on first touch is dear, and one
@@ -413,7 +398,7 @@ static void big_free(void *p, size_t n)
         munmap(p, n ? n : 1);
 }
 
-/* grow() for a big array. */
+/* Room for need elements of a big array, doubling it (from 1 Mi elements). */
 static bool grow_big(void **p, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
@@ -692,7 +677,7 @@ static void count_key(struct sort_part *s, const unsigned char *key, int kl, int
 {
     if (!stat_wanted((const char *)key, (size_t)kl, n))
         return;
-    if (!grow((void **)&s->keys, &s->keycap, s->nkeys + 1, sizeof *s->keys)) {
+    if (!rk_grow(&s->keys, &s->keycap, s->nkeys, sizeof *s->keys, 256)) {
         s->rc = SQLITE_NOMEM;
         return;
     }
@@ -1074,8 +1059,8 @@ int rk_search_feed_start(rk_search_feed **out, rk_err *err)
     return RK_OK;
 }
 
-/* Hands the loader's chunk over (when it has clients) and waits for a
- * free one; with the lock held. */
+/* Hands the loader's chunk over (when it has clients); with the lock held.
+ * The loader takes a free one when its next client comes. */
 static void hand_over(rk_search_feed *f)
 {
     if (f->cur && f->cur->n) {
