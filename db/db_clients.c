@@ -1,4 +1,5 @@
 #include "db_clients.h"
+#include "hetu_set.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -356,80 +357,6 @@ int rk_dbc_insert(rk_db *db, rk_client *c, const char *user, const char *ts, rk_
     return next_customer_no(db, &no, err) ? err->code : insert_numbered(db, c, no, user, ts, err);
 }
 
-/* The henkilötunnus codes a bulk load has added, while their index is
- * dropped: open addressing over offsets into one buffer of the codes. */
-struct hetu_set {
-    char *text;
-    size_t used, cap;
-    uint32_t *slot;            /* offset + 1; 0 is empty */
-    size_t nslots, n;
-};
-
-static uint64_t hash_text(const char *s)
-{
-    uint64_t h = 1469598103934665603u;   /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
-static bool set_grow(struct hetu_set *hs)
-{
-    size_t n = hs->nslots ? hs->nslots * 2 : 1 << 16;
-    uint32_t *slot = calloc(n, sizeof *slot);
-    if (!slot)
-        return false;
-    for (size_t i = 0; i < hs->nslots; i++)
-        if (hs->slot[i]) {
-            size_t j = hash_text(hs->text + hs->slot[i] - 1) & (n - 1);
-            while (slot[j])
-                j = (j + 1) & (n - 1);
-            slot[j] = hs->slot[i];
-        }
-    free(hs->slot);
-    hs->slot = slot;
-    hs->nslots = n;
-    return true;
-}
-
-/* Adds code; false when it was there already (*oom when out of memory). */
-static bool set_add(struct hetu_set *hs, const char *code, bool *oom)
-{
-    size_t len = strlen(code) + 1;
-    if (((hs->n + 1) * 2 > hs->nslots && !set_grow(hs)) || hs->used + len >= UINT32_MAX) {
-        *oom = true;
-        return false;
-    }
-    size_t j = hash_text(code) & (hs->nslots - 1);
-    for (; hs->slot[j]; j = (j + 1) & (hs->nslots - 1))
-        if (strcmp(hs->text + hs->slot[j] - 1, code) == 0)
-            return false;
-    if (hs->used + len > hs->cap) {
-        size_t cap = hs->cap ? hs->cap * 2 : 1 << 20;
-        char *t = realloc(hs->text, cap);
-        if (!t) {
-            *oom = true;
-            return false;
-        }
-        hs->text = t;
-        hs->cap = cap;
-    }
-    memcpy(hs->text + hs->used, code, len);
-    hs->slot[j] = (uint32_t)hs->used + 1;
-    hs->used += len;
-    hs->n++;
-    return true;
-}
-
-static void set_free(struct hetu_set *hs)
-{
-    if (hs) {
-        free(hs->text);
-        free(hs->slot);
-        free(hs);
-    }
-}
-
 int rk_dbc_bulk_begin(rk_db *db, rk_dbc_bulk *b, bool large, rk_err *err)
 {
     int64_t n;
@@ -451,10 +378,11 @@ int rk_dbc_bulk_insert(rk_db *db, rk_dbc_bulk *b, rk_client *c, const char *user
                        rk_err *err)
 {
     const char *hetu = c->value[RK_F_HETU];
-    bool oom = false;
-    if (b->seen && hetu && *hetu && !set_add(b->seen, hetu, &oom))
-        return oom ? rk_err_set(err, RK_EFAIL, _("Out of memory."))
-                   : rk_err_set(err, RK_ECONFLICT, _("A client with this personal identity code already exists."));
+    long long before = b->seen && hetu && *hetu ? rk_hetu_set_add(b->seen, hetu, 1) : 0;
+    if (before < 0)
+        return rk_err_set(err, RK_EFAIL, _("Out of memory."));
+    if (before > 0)
+        return rk_err_set(err, RK_ECONFLICT, _("A client with this personal identity code already exists."));
     int rc = insert_numbered(db, c, b->next_no, user, ts, err);
     if (rc == RK_OK)
         b->next_no++;
@@ -463,7 +391,9 @@ int rk_dbc_bulk_insert(rk_db *db, rk_dbc_bulk *b, rk_client *c, const char *user
 
 void rk_dbc_bulk_abandon(rk_dbc_bulk *b)
 {
-    set_free(b->seen);
+    if (b->seen)
+        rk_hetu_set_free(b->seen);
+    free(b->seen);
     b->seen = NULL;
 }
 

@@ -29,7 +29,7 @@ int rk_dbc_insert(rk_db *db, rk_client *c, const char *user, const char *ts, rk_
 typedef struct rk_dbc_bulk {
     int64_t next_no;
     bool indexes_dropped;
-    struct hetu_set *seen;     /* while the indexes are dropped */
+    struct rk_hetu_set *seen;  /* the codes added, while the indexes are dropped */
 } rk_dbc_bulk;
 int rk_dbc_bulk_begin(rk_db *db, rk_dbc_bulk *b, bool large, rk_err *err);
 int rk_dbc_bulk_insert(rk_db *db, rk_dbc_bulk *b, rk_client *c, const char *user, const char *ts,

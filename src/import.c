@@ -15,6 +15,7 @@
 #include "i18n.h"
 #include "csv_cell.h"
 #include "db_clients.h"
+#include "hetu_set.h"
 #include "search_fold.h"
 #include "utf8.h"
 
@@ -103,13 +104,6 @@ typedef struct import_col {
     char header[64];
 } import_col;
 
-/* Henkilötunnus codes seen in the file: open addressing, code -> line. */
-typedef struct hetu_set {
-    char (*code)[RK_HETU_SIZE];
-    size_t *line;
-    size_t cap, n;
-} hetu_set;
-
 /* The threads wake each other a batch at a time, not for every client: a
  * wake-up costs more than a client's checks. */
 enum {
@@ -179,7 +173,7 @@ typedef struct importer {
     /* existing clients to update after the new ones are in */
     struct pending_update { int64_t id; rk_client *row; size_t line; } *updates;
     size_t nupdates, updcap;
-    hetu_set seen;
+    rk_hetu_set seen;           /* codes of the file -> their line */
     /* household links: the file's customer numbers name the rows linked */
     int no_col, hh_col;         /* column indices, -1 = none */
     struct numbered_row {
@@ -196,52 +190,6 @@ typedef struct importer {
     } *links;
     size_t nlinks, linkcap;
 } importer;
-
-static size_t hetu_hash(const char *s)
-{
-    size_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
-/* The line where code was seen before, or 0 after adding it. -1 on OOM. */
-static long long hetu_seen(hetu_set *hs, const char *code, size_t line)
-{
-    if (hs->n * 2 >= hs->cap) {
-        size_t cap = hs->cap ? hs->cap * 2 : 4096;
-        char (*c)[RK_HETU_SIZE] = calloc(cap, sizeof *c);
-        size_t *l = calloc(cap, sizeof *l);
-        if (!c || !l) {
-            free(c);
-            free(l);
-            return -1;
-        }
-        for (size_t i = 0; i < hs->cap; i++)
-            if (hs->code[i][0]) {
-                size_t j = hetu_hash(hs->code[i]) & (cap - 1);
-                while (c[j][0])
-                    j = (j + 1) & (cap - 1);
-                memcpy(c[j], hs->code[i], RK_HETU_SIZE);
-                l[j] = hs->line[i];
-            }
-        free(hs->code);
-        free(hs->line);
-        hs->code = c;
-        hs->line = l;
-        hs->cap = cap;
-    }
-    size_t j = hetu_hash(code) & (hs->cap - 1);
-    while (hs->code[j][0]) {
-        if (strcmp(hs->code[j], code) == 0)
-            return (long long)hs->line[j];
-        j = (j + 1) & (hs->cap - 1);
-    }
-    snprintf(hs->code[j], RK_HETU_SIZE, "%s", code);
-    hs->line[j] = line;
-    hs->n++;
-    return 0;
-}
 
 static const char *cell(const importer *im, size_t i)
 {
@@ -939,7 +887,7 @@ static void take_row(importer *im)
     }
     const char *hetu = c->value[RK_F_HETU];
     if (hetu[0]) {
-        long long before = hetu_seen(&im->seen, hetu, line);
+        long long before = rk_hetu_set_add(&im->seen, hetu, line);
         if (before < 0) {
             rk_client_free(c);
             oom(im);
@@ -1468,8 +1416,7 @@ int rk_import_file(rk_session *s, const char *path, const rk_import_opts *o,
     if (parser_open)
         csv_free(&im.parser);
     free(im.cells);
-    free(im.seen.code);
-    free(im.seen.line);
+    rk_hetu_set_free(&im.seen);
     rk_decoded_free(&text);
     r->seconds = rk_monotonic_s() - t0;
     return im.fatal ? (err->code ? err->code : RK_EFAIL) : RK_OK;
