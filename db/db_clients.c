@@ -357,7 +357,7 @@ int rk_dbc_insert(rk_db *db, rk_client *c, const char *user, const char *ts, rk_
     return next_customer_no(db, &no, err) ? err->code : insert_numbered(db, c, no, user, ts, err);
 }
 
-int rk_dbc_bulk_begin(rk_db *db, rk_dbc_bulk *b, bool large, rk_err *err)
+int rk_dbc_bulk_begin(rk_db *db, rk_dbc_bulk *b, bool large, size_t expected, rk_err *err)
 {
     int64_t n;
     memset(b, 0, sizeof *b);
@@ -367,6 +367,7 @@ int rk_dbc_bulk_begin(rk_db *db, rk_dbc_bulk *b, bool large, rk_err *err)
         return RK_OK;
     if (!(b->seen = calloc(1, sizeof *b->seen)))
         return rk_err_set(err, RK_EFAIL, _("Out of memory."));
+    rk_hetu_set_reserve(b->seen, expected);   /* else it grows as it goes */
     if (sqlite3_exec(rk_db_handle(db), "DROP INDEX clients_name_birth; DROP INDEX clients_hetu",
                      NULL, NULL, NULL) != SQLITE_OK)
         return sql_fail(db, err, _("adding clients"));

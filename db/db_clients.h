@@ -31,7 +31,8 @@ typedef struct rk_dbc_bulk {
     bool indexes_dropped;
     struct rk_hetu_set *seen;  /* the codes added, while the indexes are dropped */
 } rk_dbc_bulk;
-int rk_dbc_bulk_begin(rk_db *db, rk_dbc_bulk *b, bool large, rk_err *err);
+/* expected: about how many clients will come (room in the set up front). */
+int rk_dbc_bulk_begin(rk_db *db, rk_dbc_bulk *b, bool large, size_t expected, rk_err *err);
 int rk_dbc_bulk_insert(rk_db *db, rk_dbc_bulk *b, rk_client *c, const char *user, const char *ts,
                        rk_err *err);
 /* Builds the dropped indexes (RK_OK when none were) and frees the load's

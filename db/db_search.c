@@ -364,38 +364,20 @@ typedef struct gen {
 } gen;
 
 /* The large arrays of a rebuild are mapped directly, asking for
- * transparent huge pages: on a virtual machine with shadow page tables, as
- * here, faulting in each fresh 4 KiB page on first touch is dear, and one
- * 2 MiB page replaces 512 such faults (BENCHMARKS.md; where the kernel
- * gives no huge pages the advice is ignored). The sort's arrays, used whole
- * at once, are filled in by the kernel in one call besides; the growing
- * ones (rows, their bytes) grow by moving pages instead of copying them.
- * Sizes are the caller's to keep. */
+ * transparent huge pages (rk_big_map). The sort's arrays, used whole at
+ * once, are filled in by the kernel in one call besides; the growing ones
+ * (rows, their bytes) grow by moving pages instead of copying them. Sizes
+ * are the caller's to keep. */
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23   /* Linux 5.14; older kernels refuse it: harmless */
 #endif
 
-static void *big_map(size_t n)
-{
-    void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
-        return NULL;
-    madvise(p, n, MADV_HUGEPAGE);
-    return p;
-}
-
 static void *big_alloc(size_t n)
 {
-    void *p = big_map(n);
+    void *p = rk_big_map(n);
     if (p)
         madvise(p, n, MADV_POPULATE_WRITE);
     return p;
-}
-
-static void big_free(void *p, size_t n)
-{
-    if (p)
-        munmap(p, n ? n : 1);
 }
 
 /* Room for need elements of a big array, doubling it (from 1 Mi elements). */
@@ -407,7 +389,7 @@ static bool grow_big(void **p, size_t *cap, size_t need, size_t size)
     while (n < need)
         n *= 2;
     /* not populated: only about half of the last doubling is ever used */
-    void *q = *p ? mremap(*p, *cap * size, n * size, MREMAP_MAYMOVE) : big_map(n * size);
+    void *q = *p ? mremap(*p, *cap * size, n * size, MREMAP_MAYMOVE) : rk_big_map(n * size);
     if (!q || q == MAP_FAILED)
         return false;
     *p = q;
@@ -616,8 +598,8 @@ static bool rank_clients(const gen *b, uint32_t *rank_order)
     size_t bytes = (b->ncl + 1) * sizeof(sort_el);
     sort_el *a = big_alloc(bytes), *tmp = big_alloc(bytes);
     if (!a || !tmp) {
-        big_free(a, bytes);
-        big_free(tmp, bytes);
+        rk_big_free(a, bytes);
+        rk_big_free(tmp, bytes);
         return false;
     }
     for (size_t i = 0; i < b->ncl; i++)
@@ -633,8 +615,8 @@ static bool rank_clients(const gen *b, uint32_t *rank_order)
     }
     for (size_t i = 0; i < b->ncl; i++)
         rank_order[i] = a[i].row;
-    big_free(a, bytes);
-    big_free(tmp, bytes);
+    rk_big_free(a, bytes);
+    rk_big_free(tmp, bytes);
     return true;
 }
 
@@ -792,9 +774,9 @@ static bool sort_rows(const gen *b, const uint32_t *rank_order, struct sort_part
     size_t bytes = k * sizeof(sort_el), lob = maxlo * sizeof(sort_el), hib = maxhi * sizeof(sort_el);
     sort_el *a = big_alloc(bytes), *tlo = big_alloc(lob), *thi = big_alloc(hib);
     if (!a || !tlo || !thi) {
-        big_free(a, bytes);
-        big_free(tlo, lob);
-        big_free(thi, hib);
+        rk_big_free(a, bytes);
+        rk_big_free(tlo, lob);
+        rk_big_free(thi, hib);
         return false;
     }
     size_t at[256];
@@ -818,9 +800,9 @@ static bool sort_rows(const gen *b, const uint32_t *rank_order, struct sort_part
     sort_part_run(&part[1]);
     if (threaded)
         pthread_join(t, NULL);
-    big_free(thi, hib);
-    big_free(tlo, lob);
-    big_free(a, bytes);   /* the parts hold the blocks and the counts */
+    rk_big_free(thi, hib);
+    rk_big_free(tlo, lob);
+    rk_big_free(a, bytes);   /* the parts hold the blocks and the counts */
     part[0].a = part[0].tmp = part[1].a = part[1].tmp = NULL;
     return true;
 }
@@ -890,9 +872,9 @@ static void free_built(built *x)
         free(x->part[p].keys);
     }
     free(x->rank_order);
-    big_free(x->b.arena, x->b.cap);
-    big_free(x->b.cl, x->b.clcap * sizeof *x->b.cl);
-    big_free(x->b.rows, x->b.rowcap * sizeof *x->b.rows);
+    rk_big_free(x->b.arena, x->b.cap);
+    rk_big_free(x->b.cl, x->b.clcap * sizeof *x->b.cl);
+    rk_big_free(x->b.rows, x->b.rowcap * sizeof *x->b.rows);
     memset(x, 0, sizeof *x);
 }
 

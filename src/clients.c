@@ -330,7 +330,7 @@ int rk_clients_create_stream(rk_session *s, rk_client_source next, void *ctx, si
     memset(&last_load, 0, sizeof last_load);
     double t0 = rk_monotonic_s();
     if (rc == RK_OK)
-        rc = rk_dbc_bulk_begin(s->db, &bulk, rebuild, err);
+        rc = rk_dbc_bulk_begin(s->db, &bulk, rebuild, expected, err);
     /* Into an empty registry, the clients coming are the whole index. */
     rk_search_feed *feed = NULL;
     if (rc == RK_OK && rebuild && bulk.indexes_dropped)

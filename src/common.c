@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -80,6 +81,21 @@ void rk_thread_yield_priority(void)
     int nice = getpriority(PRIO_PROCESS, tid);
     if (errno == 0)
         (void)setpriority(PRIO_PROCESS, tid, nice + 5);   /* best effort */
+}
+
+void *rk_big_map(size_t n)
+{
+    void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    madvise(p, n, MADV_HUGEPAGE);
+    return p;
+}
+
+void rk_big_free(void *p, size_t n)
+{
+    if (p)
+        munmap(p, n ? n : 1);
 }
 
 int rk_write_all(int fd, const void *buf, size_t len)

@@ -54,6 +54,16 @@ bool rk_username_valid(const char *name);
  * false when out of memory; the array is then left as it was. */
 bool rk_grow(void *arrayp, size_t *cap, size_t n, size_t elem, size_t first);
 
+/* n zeroed bytes mapped on their own, asking for transparent huge pages:
+ * for large arrays read at random or filled in one go. On a virtual
+ * machine with shadow page tables, as here, faulting in each fresh 4 KiB
+ * page on first touch is dear and so are TLB misses; one 2 MiB page
+ * replaces 512 of each (BENCHMARKS.md; where the kernel gives no huge pages
+ * the advice is ignored). NULL when out of memory; free with rk_big_free
+ * and the same n. */
+void *rk_big_map(size_t n);
+void rk_big_free(void *p, size_t n);
+
 /* All len bytes to or from fd, again after EINTR and short counts.
  * 0, or -1 with errno set (0 when a read met the end of the file first). */
 int rk_write_all(int fd, const void *buf, size_t len);

@@ -1259,6 +1259,7 @@ static void add_all(importer *im)
     for (const char *p = im->pos; (p = memchr(p, '\n', (size_t)(im->end - p))) != NULL; p++)
         expected++;
     rk_err e;
+    rk_hetu_set_reserve(&im->seen, expected);   /* else it grows as it goes */
     if (!im->check_existing && im->hh_col < 0 && expected >= READ_AHEAD_MIN)
         read_ahead_start(im);
     int rc = rk_clients_create_stream(im->s, next_client, im, expected, "import", &added, &e);

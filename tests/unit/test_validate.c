@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hetu_set.h"
 #include "validate.h"
 
 /* A failure must carry one sentence (ends with '.') naming the problem. */
@@ -726,6 +727,51 @@ START_TEST(dates_format)
 }
 END_TEST
 
+/* The i-th of 28 * 12 * 40 * 800 valid codes of the 1900s. */
+static void nth_hetu(int i, char out[RK_HETU_SIZE])
+{
+    int d = i / 800, ind = 2 + i % 800;
+    int dd = 1 + d % 28, mm = 1 + (d / 28) % 12, yy = 60 + d / 336;
+    long num = ((long)dd * 10000 + mm * 100 + yy) * 1000 + ind;
+    snprintf(out, RK_HETU_SIZE, "%02d%02d%02d-%03d%c", dd, mm, yy, ind,
+             "0123456789ABCDEFHJKLMNPRSTUVWXY"[num % 31]);
+}
+
+START_TEST(hetu_set_twins_and_growth)
+{
+    /* 20,000 codes: past several doublings of the table from 4,096 slots */
+    enum { N = 20000 };
+    char h[RK_HETU_SIZE];
+    for (int reserved = 0; reserved < 2; reserved++) {
+        rk_hetu_set hs = { 0 };
+        if (reserved)
+            ck_assert(rk_hetu_set_reserve(&hs, N));
+        size_t cap = hs.cap;
+        for (int i = 0; i < N; i++) {
+            nth_hetu(i, h);
+            ck_assert_int_eq(rk_hetu_set_add(&hs, h, (size_t)i + 2), 0);
+        }
+        ck_assert_uint_eq(hs.n, N);
+        ck_assert(hs.cap > 2 * N);
+        if (reserved)
+            ck_assert_uint_eq(hs.cap, cap);   /* no growing after the reserve */
+        /* every code is found again with its own value, not a neighbour's */
+        for (int i = 0; i < N; i++) {
+            nth_hetu(i, h);
+            ck_assert_int_eq(rk_hetu_set_add(&hs, h, 1), i + 2);
+        }
+        /* the century sign tells two people apart: 010160-0022 and 010160A0022 */
+        nth_hetu(0, h);
+        h[6] = 'A';
+        ck_assert_int_eq(rk_hetu_set_add(&hs, h, 7), 0);
+        ck_assert_int_eq(rk_hetu_set_add(&hs, h, 8), 7);
+        ck_assert_uint_eq(hs.n, N + 1);
+        rk_hetu_set_free(&hs);
+        ck_assert_uint_eq(hs.n, 0);
+    }
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("validate");
@@ -741,6 +787,7 @@ Suite *test_suite(void)
     tcase_add_test(hetu, hetu_make_round_trip);
     tcase_add_test(hetu, hetu_make_defaults_and_errors);
     tcase_add_test(hetu, hetu_query_kinds);
+    tcase_add_test(hetu, hetu_set_twins_and_growth);
     suite_add_tcase(s, hetu);
 
     TCase *yt = tcase_create("ytunnus");
