@@ -38,6 +38,11 @@ bool rk_db_in_transaction(rk_db *db);
 int  rk_db_commit_outer(rk_db *db, rk_err *err);
 void rk_db_rollback_outer(rk_db *db);
 
+/* Foreign-key enforcement on or off, between transactions only (it is on
+ * from rk_db_open). Off only for a bulk load whose every child row belongs
+ * to a client it has just added; rk_db_check_references still checks. */
+int  rk_db_foreign_keys(rk_db *db, bool on, rk_err *err);
+
 int  rk_db_schema_version(rk_db *db);   /* PRAGMA user_version */
 int  rk_db_latest_version(void);         /* highest migration number */
 int  rk_db_integrity_check(rk_db *db, rk_err *err);   /* includes the next */

@@ -5,10 +5,12 @@
 #include "fixture.h"
 
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "client_format.h"
 #include "clients.h"
 #include "csv_cell.h"
+#include "db.h"
 #include "db_audit.h"
 #include "db_clients.h"
 #include "disclosure.h"
@@ -418,6 +420,48 @@ START_TEST(large_file_read_ahead)
     ck_assert_str_eq(last->value[RK_F_CUSTOMER_NO], "102998");   /* row 2900 left out */
     rk_client_free(first);
     rk_client_free(last);
+}
+END_TEST
+
+static int foreign_keys_on(void)
+{
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(rk_db_handle(dpo->db), "PRAGMA foreign_keys", -1, &st, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    int on = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return on;
+}
+
+START_TEST(foreign_keys_back_on_after_a_load)
+{
+    /* A load into an empty registry runs without foreign-key checks (each
+     * list row belongs to a client it has just added): they are back on
+     * after it, whether it was refused or committed, and what it wrote
+     * refers only to clients that exist. */
+    enum { N = 3000 };
+    rk_import_opts o = { .encoding = -1 };
+    rk_import_result r;
+    rk_err err;
+    ck_assert_int_eq(foreign_keys_on(), 1);
+    char *t = large_file(N, 2900, 0, 0);
+    ck_assert_int_eq(import_text("bad.csv", t, &o, &r, &err), RK_EFAIL);
+    rk_import_result_free(&r);
+    free(t);
+    ck_assert_int_eq(foreign_keys_on(), 1);
+    t = large_file(N, 0, 0, 0);
+    ck_assert_msg(import_text("good.csv", t, &o, &r, &err) == RK_OK, "%s", err.msg);
+    ck_assert_uint_eq(r.imported, N);
+    rk_import_result_free(&r);
+    free(t);
+    ck_assert_int_eq(foreign_keys_on(), 1);
+    ck_assert_msg(rk_db_check_references(dpo->db, &err) == RK_OK, "%s", err.msg);
+    /* and they are enforced again: a list row of a client that is not there */
+    ck_assert_int_ne(sqlite3_exec(rk_db_handle(dpo->db),
+                                  "INSERT INTO client_phones(client_id, pos, type, number) "
+                                  "VALUES (999999, 0, 'mobile', '+358401234567')", NULL, NULL, NULL),
+                     SQLITE_OK);
 }
 END_TEST
 
@@ -907,6 +951,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, skip_invalid_and_dry_run);
     tcase_add_test(tc, large_file_read_ahead);
     tcase_add_test(tc, large_file_errors_read_ahead);
+    tcase_add_test(tc, foreign_keys_back_on_after_a_load);
     tcase_add_test(tc, duplicates_source_and_audit);
     tcase_add_test(tc, headers_unknown_and_mapped);
     tcase_add_test(tc, formula_cells_round_trip);
