@@ -71,8 +71,8 @@ static int load_lists(rk_db *db, rk_client *c, rk_err *err)
     sqlite3_bind_int64(st, 1, c->id);
     while (sqlite3_step(st) == SQLITE_ROW) {
         rk_phone p = { 0 };
-        snprintf(p.type, sizeof p.type, "%s", col_text(st, 0));
-        snprintf(p.number, sizeof p.number, "%s", col_text(st, 1));
+        rk_copy_str(p.type, sizeof p.type, col_text(st, 0));
+        rk_copy_str(p.number, sizeof p.number, col_text(st, 1));
         void *a = realloc(c->phones, (c->nphones + 1) * sizeof p);
         if (!a)
             break;
@@ -86,8 +86,8 @@ static int load_lists(rk_db *db, rk_client *c, rk_err *err)
     sqlite3_bind_int64(st, 1, c->id);
     while (sqlite3_step(st) == SQLITE_ROW) {
         rk_email e = { 0 };
-        snprintf(e.type, sizeof e.type, "%s", col_text(st, 0));
-        snprintf(e.address, sizeof e.address, "%s", col_text(st, 1));
+        rk_copy_str(e.type, sizeof e.type, col_text(st, 0));
+        rk_copy_str(e.address, sizeof e.address, col_text(st, 1));
         void *a = realloc(c->emails, (c->nemails + 1) * sizeof e);
         if (!a)
             break;
@@ -107,7 +107,7 @@ static int load_lists(rk_db *db, rk_client *c, rk_err *err)
         sqlite3_bind_int64(st, 1, c->id);
         while (sqlite3_step(st) == SQLITE_ROW) {
             rk_household_link h = { .other_id = sqlite3_column_int64(st, 0) };
-            snprintf(h.relation, sizeof h.relation, "%s", col_text(st, 1));
+            rk_copy_str(h.relation, sizeof h.relation, col_text(st, 1));
             rk_dbc_display_name(db, h.other_id, h.other_name, sizeof h.other_name, &h.other_no, &ignore);
             void *a = realloc(*list, (*n + 1) * sizeof h);
             if (!a)
@@ -123,10 +123,10 @@ static int load_lists(rk_db *db, rk_client *c, rk_err *err)
     sqlite3_bind_int64(st, 1, c->id);
     while (sqlite3_step(st) == SQLITE_ROW) {
         rk_event e = { .id = sqlite3_column_int64(st, 0) };
-        snprintf(e.date, sizeof e.date, "%s", col_text(st, 1));
-        snprintf(e.kind, sizeof e.kind, "%s", col_text(st, 2));
-        snprintf(e.text, sizeof e.text, "%s", col_text(st, 3));
-        snprintf(e.user, sizeof e.user, "%s", col_text(st, 4));
+        rk_copy_str(e.date, sizeof e.date, col_text(st, 1));
+        rk_copy_str(e.kind, sizeof e.kind, col_text(st, 2));
+        rk_copy_str(e.text, sizeof e.text, col_text(st, 3));
+        rk_copy_str(e.user, sizeof e.user, col_text(st, 4));
         void *a = realloc(c->events, (c->nevents + 1) * sizeof e);
         if (!a)
             break;
@@ -140,9 +140,9 @@ static int load_lists(rk_db *db, rk_client *c, rk_err *err)
     sqlite3_bind_int64(st, 1, c->id);
     while (sqlite3_step(st) == SQLITE_ROW) {
         rk_source s = { 0 };
-        snprintf(s.source, sizeof s.source, "%s", col_text(st, 0));
-        snprintf(s.date, sizeof s.date, "%s", col_text(st, 1));
-        snprintf(s.note, sizeof s.note, "%s", col_text(st, 2));
+        rk_copy_str(s.source, sizeof s.source, col_text(st, 0));
+        rk_copy_str(s.date, sizeof s.date, col_text(st, 1));
+        rk_copy_str(s.note, sizeof s.note, col_text(st, 2));
         void *a = realloc(c->sources, (c->nsources + 1) * sizeof s);
         if (!a)
             break;
@@ -178,8 +178,8 @@ int rk_dbc_load(rk_db *db, int64_t id, rk_client **out, rk_err *err)
     }
     c->id = sqlite3_column_int64(st, 0);
     c->version = sqlite3_column_int64(st, 1);
-    snprintf(c->updated, sizeof c->updated, "%s", col_text(st, 2));
-    snprintf(c->updated_by, sizeof c->updated_by, "%s", col_text(st, 3));
+    rk_copy_str(c->updated, sizeof c->updated, col_text(st, 2));
+    rk_copy_str(c->updated_by, sizeof c->updated_by, col_text(st, 3));
     c->restricted = sqlite3_column_int(st, 4) != 0;
     int col = 5;
     for (int f = 0; f < RK_F_COUNT; f++)
@@ -343,8 +343,8 @@ static int insert_numbered(rk_db *db, rk_client *c, int64_t customer_no, const c
         return sql_fail(db, err, _("adding a client"));
     c->id = sqlite3_last_insert_rowid(rk_db_handle(db));
     c->version = 1;
-    snprintf(c->updated, sizeof c->updated, "%s", ts);
-    snprintf(c->updated_by, sizeof c->updated_by, "%s", user);
+    rk_copy_str(c->updated, sizeof c->updated, ts);
+    rk_copy_str(c->updated_by, sizeof c->updated_by, user);
     for (int f = 0; f < RK_F_COUNT; f++)
         if (rk_field_is_list((rk_field)f) && write_list(db, c, (rk_field)f, true, err))
             return err->code;
@@ -448,8 +448,8 @@ int rk_dbc_update(rk_db *db, rk_client *c, const bool changed[RK_F_COUNT], const
         if (changed[f] && rk_field_is_list((rk_field)f) && write_list(db, c, (rk_field)f, false, err))
             return err->code;
     c->version++;
-    snprintf(c->updated, sizeof c->updated, "%s", ts);
-    snprintf(c->updated_by, sizeof c->updated_by, "%s", user);
+    rk_copy_str(c->updated, sizeof c->updated, ts);
+    rk_copy_str(c->updated_by, sizeof c->updated_by, user);
     return RK_OK;
 }
 
@@ -463,8 +463,8 @@ int rk_dbc_version(rk_db *db, int64_t id, int64_t *version, char updated[32],
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *version = sqlite3_column_int64(st, 0);
-        snprintf(updated, 32, "%s", col_text(st, 1));
-        snprintf(updated_by, RK_USERNAME_MAX + 1, "%s", col_text(st, 2));
+        rk_copy_str(updated, 32, col_text(st, 1));
+        rk_copy_str(updated_by, RK_USERNAME_MAX + 1, col_text(st, 2));
     }
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE)
@@ -578,11 +578,11 @@ int rk_dbc_summary(rk_db *db, int64_t id, rk_client_summary *out, rk_err *err)
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         out->id = id;
-        snprintf(out->first_names, sizeof out->first_names, "%s", col_text(st, 0));
-        snprintf(out->last_name, sizeof out->last_name, "%s", col_text(st, 1));
-        snprintf(out->hetu, sizeof out->hetu, "%s", col_text(st, 2));
-        snprintf(out->birth_date, sizeof out->birth_date, "%s", col_text(st, 3));
-        snprintf(out->post_office, sizeof out->post_office, "%s", col_text(st, 4));
+        rk_copy_str(out->first_names, sizeof out->first_names, col_text(st, 0));
+        rk_copy_str(out->last_name, sizeof out->last_name, col_text(st, 1));
+        rk_copy_str(out->hetu, sizeof out->hetu, col_text(st, 2));
+        rk_copy_str(out->birth_date, sizeof out->birth_date, col_text(st, 3));
+        rk_copy_str(out->post_office, sizeof out->post_office, col_text(st, 4));
         out->customer_no = sqlite3_column_int64(st, 5);
         out->turvakielto = strcmp(col_text(st, 6), "1") == 0;
         out->restricted = sqlite3_column_int(st, 7) != 0;
@@ -632,11 +632,11 @@ int rk_dbc_history_list(rk_db *db, int64_t client_id, rk_history_row **rows, siz
         memset(r, 0, sizeof *r);
         r->id = sqlite3_column_int64(st, 0);
         r->client_id = client_id;
-        snprintf(r->field, sizeof r->field, "%s", col_text(st, 1));
+        rk_copy_str(r->field, sizeof r->field, col_text(st, 1));
         r->old_value = strdup(col_text(st, 2));
         r->new_value = strdup(col_text(st, 3));
-        snprintf(r->user, sizeof r->user, "%s", col_text(st, 4));
-        snprintf(r->ts, sizeof r->ts, "%s", col_text(st, 5));
+        rk_copy_str(r->user, sizeof r->user, col_text(st, 4));
+        rk_copy_str(r->ts, sizeof r->ts, col_text(st, 5));
         (*n)++;
     }
     sqlite3_finalize(st);

@@ -21,14 +21,14 @@ static void to_index_client(const rk_client *c, client *out)
 {
     memset(out, 0, sizeof *out);
     out->id = c->id;
-    snprintf(out->last, sizeof out->last, "%s", c->value[RK_F_LAST_NAME] ? c->value[RK_F_LAST_NAME] : "");
-    snprintf(out->first, sizeof out->first, "%s", c->value[RK_F_FIRST_NAMES] ? c->value[RK_F_FIRST_NAMES] : "");
-    snprintf(out->hetu, sizeof out->hetu, "%s", c->value[RK_F_HETU] ? c->value[RK_F_HETU] : "");
-    snprintf(out->custno, sizeof out->custno, "%s", c->value[RK_F_CUSTOMER_NO] ? c->value[RK_F_CUSTOMER_NO] : "");
+    rk_copy_str(out->last, sizeof out->last, c->value[RK_F_LAST_NAME] ? c->value[RK_F_LAST_NAME] : "");
+    rk_copy_str(out->first, sizeof out->first, c->value[RK_F_FIRST_NAMES] ? c->value[RK_F_FIRST_NAMES] : "");
+    rk_copy_str(out->hetu, sizeof out->hetu, c->value[RK_F_HETU] ? c->value[RK_F_HETU] : "");
+    rk_copy_str(out->custno, sizeof out->custno, c->value[RK_F_CUSTOMER_NO] ? c->value[RK_F_CUSTOMER_NO] : "");
     for (size_t i = 0; i < c->nphones && out->nphone < 8; i++)
-        snprintf(out->phone[out->nphone++], sizeof out->phone[0], "%s", c->phones[i].number);
+        rk_copy_str(out->phone[out->nphone++], sizeof out->phone[0], c->phones[i].number);
     for (size_t i = 0; i < c->nemails && out->nemail < 8; i++)
-        snprintf(out->email[out->nemail++], sizeof out->email[0], "%s", c->emails[i].address);
+        rk_copy_str(out->email[out->nemail++], sizeof out->email[0], c->emails[i].address);
     rk_date d;
     const char *b = c->value[RK_F_BIRTH_DATE];
     out->birthday = b && *b && rk_date_parse(b, &d, NULL) == RK_OK ? days_from_civil(d.year, d.month, d.day) : 0;
@@ -478,20 +478,20 @@ static int collect_all(sqlite3 *h, gen *b)
     while ((rc = sqlite3_step(cl)) == SQLITE_ROW && !b->oom) {
         ic.id = sqlite3_column_int64(cl, 0);
         ic.nphone = ic.nemail = 0;
-        snprintf(ic.last, sizeof ic.last, "%s", col(cl, 1));
-        snprintf(ic.first, sizeof ic.first, "%s", col(cl, 2));
-        snprintf(ic.hetu, sizeof ic.hetu, "%s", col(cl, 3));
-        snprintf(ic.custno, sizeof ic.custno, "%s", col(cl, 4));
+        rk_copy_str(ic.last, sizeof ic.last, col(cl, 1));
+        rk_copy_str(ic.first, sizeof ic.first, col(cl, 2));
+        rk_copy_str(ic.hetu, sizeof ic.hetu, col(cl, 3));
+        rk_copy_str(ic.custno, sizeof ic.custno, col(cl, 4));
         rk_date d;
         const char *birth = col(cl, 5);
         ic.birthday = *birth && rk_date_parse(birth, &d, NULL) == RK_OK
                           ? days_from_civil(d.year, d.month, d.day) : 0;
         for (; prc == SQLITE_ROW && sqlite3_column_int64(ph, 0) <= ic.id; prc = sqlite3_step(ph))
             if (sqlite3_column_int64(ph, 0) == ic.id && ic.nphone < 8)
-                snprintf(ic.phone[ic.nphone++], sizeof ic.phone[0], "%s", col(ph, 1));
+                rk_copy_str(ic.phone[ic.nphone++], sizeof ic.phone[0], col(ph, 1));
         for (; erc == SQLITE_ROW && sqlite3_column_int64(em, 0) <= ic.id; erc = sqlite3_step(em))
             if (sqlite3_column_int64(em, 0) == ic.id && ic.nemail < 8)
-                snprintf(ic.email[ic.nemail++], sizeof ic.email[0], "%s", col(em, 1));
+                rk_copy_str(ic.email[ic.nemail++], sizeof ic.email[0], col(em, 1));
         sidx_client_rows(&ic, gen_cb, b);
     }
     if (rc == SQLITE_DONE && (prc == SQLITE_ERROR || erc == SQLITE_ERROR))

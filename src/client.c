@@ -248,7 +248,7 @@ static const char *trimmed(const char *value, char *buf, size_t n)
 {
     while (*value == ' ' || *value == '\t')
         value++;
-    snprintf(buf, n, "%s", value);
+    rk_copy_str(buf, n, value);
     size_t len = strlen(buf);
     while (len && (buf[len - 1] == ' ' || buf[len - 1] == '\t'))
         buf[--len] = '\0';
@@ -267,7 +267,7 @@ int rk_client_set(rk_client *c, rk_field f, const char *value, rk_err *err)
     char v[RK_CLIENT_TEXT_MAX + 1];
     trimmed(value ? value : "", v, sizeof v);
     char out[RK_CLIENT_TEXT_MAX + 1];
-    snprintf(out, sizeof out, "%s", v);
+    rk_copy_str(out, sizeof out, v);
     const char *problem = NULL;
     rk_err verr;
 
@@ -286,7 +286,7 @@ int rk_client_set(rk_client *c, rk_field f, const char *value, rk_err *err)
             rk_hetu h;
             if (rk_hetu_parse(v, &h, &verr))
                 return field_error(f, err, verr.msg);
-            snprintf(out, sizeof out, "%s", h.code);
+            rk_copy_str(out, sizeof out, h.code);
             /* The code carries the birth date; keep the two in agreement. */
             char iso[RK_DATE_ISO_SIZE];
             if (rk_date_format_iso(&h.birth, iso, NULL) == RK_OK)
@@ -311,14 +311,14 @@ int rk_client_set(rk_client *c, rk_field f, const char *value, rk_err *err)
             bool b;
             if (parse_bool(v, &b))
                 return field_error(f, err, _("write yes or no."));
-            snprintf(out, sizeof out, "%s", b ? "1" : "");
+            rk_copy_str(out, sizeof out, b ? "1" : "");
             break;
         }
         case RK_FT_POSTCODE: {
             char pc[RK_POSTCODE_SIZE];
             if (rk_postcode_check(v, pc, &verr))
                 return field_error(f, err, verr.msg);
-            snprintf(out, sizeof out, "%s", pc);
+            rk_copy_str(out, sizeof out, pc);
             break;
         }
         case RK_FT_COUNTRY:
@@ -333,7 +333,7 @@ int rk_client_set(rk_client *c, rk_field f, const char *value, rk_err *err)
             char y[RK_YTUNNUS_SIZE];
             if (rk_ytunnus_parse(v, y, &verr))
                 return field_error(f, err, verr.msg);
-            snprintf(out, sizeof out, "%s", y);
+            rk_copy_str(out, sizeof out, y);
             break;
         }
         default:
@@ -368,7 +368,7 @@ static int list_choice(rk_field f, const rk_choice_list *l, const char *v, const
         v = def;
     if (!find_choice(l, v, strlen(v)))
         return choice_error(f, l, v, err);
-    snprintf(out, RK_LIST_TYPE_SIZE, "%s", v);
+    rk_copy_str(out, RK_LIST_TYPE_SIZE, v);
     return RK_OK;
 }
 
@@ -425,7 +425,7 @@ int rk_client_add_source(rk_client *c, const char *source, const char *date, con
     const char *p = text_problem(note ? note : "", sizeof s.note - 1, false);
     if (p)
         return rk_err_set(err, RK_EFAIL, "%s: %s.", _(rk_fields[RK_F_SOURCES].label), p);
-    snprintf(s.note, sizeof s.note, "%s", note ? note : "");
+    rk_copy_str(s.note, sizeof s.note, note ? note : "");
     if (grow((void **)&c->sources, &c->nsources, sizeof s, err))
         return err->code;
     c->sources[c->nsources - 1] = s;
@@ -442,7 +442,7 @@ int rk_client_add_event(rk_client *c, const char *date, const char *kind, const 
     const char *p = text_problem(text ? text : "", sizeof e.text - 1, false);
     if (p)
         return rk_err_set(err, RK_EFAIL, "%s: %s.", _(rk_fields[RK_F_EVENTS].label), p);
-    snprintf(e.text, sizeof e.text, "%s", text ? text : "");
+    rk_copy_str(e.text, sizeof e.text, text ? text : "");
     if (grow((void **)&c->events, &c->nevents, sizeof e, err))
         return err->code;
     c->events[c->nevents - 1] = e;

@@ -83,6 +83,13 @@ void rk_thread_yield_priority(void)
         (void)setpriority(PRIO_PROCESS, tid, nice + 5);   /* best effort */
 }
 
+void rk_copy_str(char *out, size_t n, const char *s)
+{
+    size_t len = strnlen(s, n - 1);
+    memcpy(out, s, len);
+    out[len] = '\0';
+}
+
 void *rk_big_map(size_t n)
 {
     void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -47,6 +47,12 @@ void rk_err_clear(rk_err *err);
  * keyring, the lockout file and the audit log, so they are kept plain. */
 bool rk_username_valid(const char *name);
 
+/* snprintf(out, n, "%s", s) without parsing a format: s copied into out
+ * and cut to n - 1 bytes (n > 0). For the copies made for every field of
+ * every row of a large import, where the format machinery cost more than
+ * the copying. */
+void rk_copy_str(char *out, size_t n, const char *s);
+
 #define RK_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Room for element n of a growing array *arrayp (any T **): when n has

@@ -238,7 +238,7 @@ static void problem(importer *im, bool with_cells, size_t line, const char *colu
         rj = &a[r->nrejects++];
     }
     rj->line = line;
-    snprintf(rj->column, sizeof rj->column, "%s", column ? column : "");
+    rk_copy_str(rj->column, sizeof rj->column, column ? column : "");
     vsnprintf(rj->reason, sizeof rj->reason, fmt, ap);
     write_reject_row(im, rj, with_cells);
 }
@@ -283,8 +283,8 @@ static void ignore_column(importer *im, size_t i, const char *why)
     r->ignored = a;
     rk_import_column *c = &a[r->nignored++];
     c->index = (int)i + 1;
-    snprintf(c->header, sizeof c->header, "%s", im->col[i].header);
-    snprintf(c->why, sizeof c->why, "%s", why);
+    rk_copy_str(c->header, sizeof c->header, im->col[i].header);
+    rk_copy_str(c->why, sizeof c->why, why);
     im->col[i].field = -1;
 }
 
@@ -335,7 +335,7 @@ static int load_map(importer *im, map_entry **out, size_t *n)
             char *colon = strchr(target, ':');
             if (colon) {
                 *colon = '\0';
-                snprintf(e.type, sizeof e.type, "%s", colon + 1);
+                rk_copy_str(e.type, sizeof e.type, colon + 1);
             }
             e.field = rk_field_parse(target);
             if (e.field < 0 || (colon && e.field != RK_F_PHONES && e.field != RK_F_EMAILS)) {
@@ -381,7 +381,7 @@ static void take_header(importer *im)
     im->ncols = im->ncells;
     for (size_t i = 0; i < im->ncols && !im->fatal; i++) {
         import_col *c = &im->col[i];
-        snprintf(c->header, sizeof c->header, "%s", cell(im, i));
+        rk_copy_str(c->header, sizeof c->header, cell(im, i));
         c->type = NULL;
         c->field = -1;
         char key[128];
@@ -690,7 +690,7 @@ static bool parse_links(importer *im, size_t line, const char *text, struct pend
     const char *column = im->col[im->hh_col].header;
     *n = 0;
     char buf[RK_CLIENT_TEXT_MAX + 1], *save = NULL;
-    snprintf(buf, sizeof buf, "%s", text);
+    rk_copy_str(buf, sizeof buf, text);
     for (char *item = strtok_r(buf, ";\n", &save); item; item = strtok_r(NULL, ";\n", &save)) {
         char rel[64], no[32], extra[2];
         int got = sscanf(item, " %63s %31s %1s", rel, no, extra);
@@ -710,7 +710,7 @@ static bool parse_links(importer *im, size_t line, const char *text, struct pend
             return false;
         }
         out[*n].to_no = v;
-        snprintf(out[*n].relation, sizeof out[*n].relation, "%s", relation);
+        rk_copy_str(out[*n].relation, sizeof out[*n].relation, relation);
         (*n)++;
     }
     return true;
