@@ -49,17 +49,6 @@ int rk_field_parse(const char *name)
     return -1;
 }
 
-bool rk_field_is_list(rk_field f)
-{
-    switch (rk_fields[f].type) {
-    case RK_FT_PHONES: case RK_FT_EMAILS: case RK_FT_HOUSEHOLD:
-    case RK_FT_EVENTS: case RK_FT_SOURCES:
-        return true;
-    default:
-        return false;
-    }
-}
-
 const char *rk_choice_label(const rk_choice_list *l, const char *value)
 {
     for (size_t i = 0; l && value && i < l->count; i++)
