@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -88,6 +89,20 @@ void rk_copy_str(char *out, size_t n, const char *s)
     size_t len = strnlen(s, n - 1);
     memcpy(out, s, len);
     out[len] = '\0';
+}
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23   /* Linux 5.14; older kernels refuse it: harmless */
+#endif
+
+void rk_prefault(void *p, size_t n)
+{
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t a = ((uintptr_t)p + page - 1) & ~(page - 1), e = ((uintptr_t)p + n) & ~(page - 1);
+    if (e <= a)
+        return;
+    madvise((void *)a, e - a, MADV_HUGEPAGE);
+    madvise((void *)a, e - a, MADV_POPULATE_WRITE);
 }
 
 void *rk_big_map(size_t n)

@@ -1038,6 +1038,7 @@ static int read_all(const char *path, unsigned char **buf, size_t *len, rk_err *
         fclose(f);
         return rk_err_set(err, RK_EFAIL, _("Out of memory reading %s."), path);
     }
+    rk_prefault(*buf, *len + 1);
     if (fread(*buf, 1, *len, f) != *len) {
         fclose(f);
         free(*buf);
