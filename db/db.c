@@ -444,6 +444,15 @@ int rk_db_foreign_keys(rk_db *db, bool on, rk_err *err)
     return exec_pragma(db, on ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF", err);
 }
 
+void rk_db_start_writeback(rk_db *db)
+{
+    int fd = open(db->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);   /* advice: starts, never waits */
+    close(fd);
+}
+
 int rk_db_check_references(rk_db *db, rk_err *err)
 {
     sqlite3_stmt *st = NULL;

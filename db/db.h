@@ -43,6 +43,11 @@ void rk_db_rollback_outer(rk_db *db);
  * to a client it has just added; rk_db_check_references still checks. */
 int  rk_db_foreign_keys(rk_db *db, bool on, rk_err *err);
 
+/* Starts writing to disk what SQLite has written of the file so far,
+ * without waiting: a bulk load's commit then waits for less in its sync
+ * (0.17 s of 0.9 at a million clients). */
+void rk_db_start_writeback(rk_db *db);
+
 int  rk_db_schema_version(rk_db *db);   /* PRAGMA user_version */
 int  rk_db_latest_version(void);         /* highest migration number */
 int  rk_db_integrity_check(rk_db *db, rk_err *err);   /* includes the next */

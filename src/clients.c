@@ -358,6 +358,8 @@ int rk_clients_create_stream(rk_session *s, rk_client_source next, void *ctx, si
         rc = rk_dbc_bulk_end(s->db, &bulk, err);
     else
         rk_dbc_bulk_abandon(&bulk);   /* the rollback below puts the indexes back */
+    if (rc == RK_OK && feed)
+        rk_db_start_writeback(s->db);   /* the disk is idle while the search index is sorted */
     double t2 = rk_monotonic_s();
     if (rc == RK_OK && feed)
         rc = rk_search_feed_finish(s->db, feed, err);
