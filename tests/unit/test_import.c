@@ -15,6 +15,7 @@
 #include "db_clients.h"
 #include "disclosure.h"
 #include "i18n.h"
+#include "hetu_gen.h"
 #include "import.h"
 
 static rk_session *dpo;
@@ -351,15 +352,6 @@ END_TEST
 
 /* ---- a large file: read on a thread of its own ------------------------------------------ */
 
-/* A valid henkilötunnus for each i < 20,000, all different. */
-static void hetu_of(int i, char out[RK_HETU_SIZE])
-{
-    int d = i / 800, ind = 2 + i % 800;
-    int dd = 1 + d % 28, mm = 1 + (d / 28) % 12, yy = 60 + d / 336;
-    long num = ((long)dd * 10000 + mm * 100 + yy) * 1000 + ind;
-    snprintf(out, RK_HETU_SIZE, "%02d%02d%02d-%03d%c", dd, mm, yy, ind,
-             "0123456789ABCDEFHJKLMNPRSTUVWXY"[num % 31]);
-}
 
 /* n rows (lines 2 .. n + 1) of valid clients; line `bad` gets an invalid
  * code, line `twin` the code of line 5, line `quote` an unterminated quote
@@ -372,7 +364,7 @@ static char *large_file(int n, int bad, int twin, int quote)
     for (int i = 0; i < n; i++) {
         int line = i + 2;
         char h[RK_HETU_SIZE];
-        hetu_of(line == twin ? 3 : i, h);
+        test_hetu_nth(line == twin ? 3 : i, h);
         if (line == bad)
             h[10] = h[10] == 'X' ? 'Y' : 'X';
         len += (size_t)snprintf(t + len, cap - len, "%s;Virta%c%c%c;%s\n", line == quote ? "\"Anna" : "Anna",
@@ -410,11 +402,11 @@ START_TEST(large_file_read_ahead)
     rk_import_result_free(&r);
     free(t);
     char h[RK_HETU_SIZE];
-    hetu_of(0, h);
+    test_hetu_nth(0, h);
     rk_client *first = by_hetu(h);
     ck_assert_str_eq(first->value[RK_F_LAST_NAME], "Virtaaaa");
     ck_assert_str_eq(first->value[RK_F_CUSTOMER_NO], "100001");
-    hetu_of(N - 2, h);
+    test_hetu_nth(N - 2, h);
     rk_client *last = by_hetu(h);
     ck_assert_str_eq(last->value[RK_F_LAST_NAME], "Virtaile");   /* i = 2998 */
     ck_assert_str_eq(last->value[RK_F_CUSTOMER_NO], "102998");   /* row 2900 left out */
@@ -496,7 +488,7 @@ START_TEST(large_file_errors_read_ahead)
     rk_import_result_free(&r);
     free(t);
     char h[RK_HETU_SIZE];
-    hetu_of(N - 1, h);
+    test_hetu_nth(N - 1, h);
     expect_last_name(h, "Virtajle");   /* i = 2999 */
 }
 END_TEST

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hetu_gen.h"
 #include "hetu_set.h"
 #include "validate.h"
 
@@ -727,15 +728,6 @@ START_TEST(dates_format)
 }
 END_TEST
 
-/* The i-th of 28 * 12 * 40 * 800 valid codes of the 1900s. */
-static void nth_hetu(int i, char out[RK_HETU_SIZE])
-{
-    int d = i / 800, ind = 2 + i % 800;
-    int dd = 1 + d % 28, mm = 1 + (d / 28) % 12, yy = 60 + d / 336;
-    long num = ((long)dd * 10000 + mm * 100 + yy) * 1000 + ind;
-    snprintf(out, RK_HETU_SIZE, "%02d%02d%02d-%03d%c", dd, mm, yy, ind,
-             "0123456789ABCDEFHJKLMNPRSTUVWXY"[num % 31]);
-}
 
 START_TEST(hetu_set_twins_and_growth)
 {
@@ -748,7 +740,7 @@ START_TEST(hetu_set_twins_and_growth)
             ck_assert(rk_hetu_set_reserve(&hs, N));
         size_t cap = hs.cap;
         for (int i = 0; i < N; i++) {
-            nth_hetu(i, h);
+            test_hetu_nth(i, h);
             ck_assert_int_eq(rk_hetu_set_add(&hs, h, (size_t)i + 2), 0);
         }
         ck_assert_uint_eq(hs.n, N);
@@ -757,11 +749,11 @@ START_TEST(hetu_set_twins_and_growth)
             ck_assert_uint_eq(hs.cap, cap);   /* no growing after the reserve */
         /* every code is found again with its own value, not a neighbour's */
         for (int i = 0; i < N; i++) {
-            nth_hetu(i, h);
+            test_hetu_nth(i, h);
             ck_assert_int_eq(rk_hetu_set_add(&hs, h, 1), i + 2);
         }
         /* the century sign tells two people apart: 010160-0022 and 010160A0022 */
-        nth_hetu(0, h);
+        test_hetu_nth(0, h);
         h[6] = 'A';
         ck_assert_int_eq(rk_hetu_set_add(&hs, h, 7), 0);
         ck_assert_int_eq(rk_hetu_set_add(&hs, h, 8), 7);
