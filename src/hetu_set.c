@@ -1,6 +1,5 @@
 #include "hetu_set.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "common.h"

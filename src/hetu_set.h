@@ -28,8 +28,9 @@ typedef struct rk_hetu_set {
  * caller that knows about how many will come. false when out of memory. */
 bool rk_hetu_set_reserve(rk_hetu_set *hs, size_t n);
 /* The value code was added with before, or 0 after adding it with value
- * (which must not be 0; code must not be empty). -1 when out of memory. Codes longer than
- * RK_HETU_LEN are compared by their first RK_HETU_LEN bytes. */
+ * (which must not be 0; code must not be empty). -1 when out of memory.
+ * Codes longer than RK_HETU_LEN are compared by their first RK_HETU_LEN
+ * bytes. */
 long long rk_hetu_set_add(rk_hetu_set *hs, const char *code, size_t value);
 void rk_hetu_set_free(rk_hetu_set *hs);
 

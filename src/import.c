@@ -1122,6 +1122,23 @@ static void *read_ahead_run(void *arg)
     return NULL;
 }
 
+/* What read_ahead_start set up, with the clients still handed back: the
+ * reader is not running (never started, or joined). */
+static void read_ahead_free(importer *im)
+{
+    read_ahead *ra = im->ahead;
+    for (size_t i = 0; i < ra->nback; i++)
+        rk_client_free(ra->back[i]);
+    for (size_t i = 0; i < ra->nused; i++)
+        rk_client_free(ra->used[i]);
+    pthread_mutex_destroy(&ra->mu);
+    pthread_cond_destroy(&ra->more);
+    pthread_cond_destroy(&ra->room);
+    free(ra->back);
+    free(ra);
+    im->ahead = NULL;
+}
+
 /* Reads the rest of the file on a thread of its own while this one adds
  * the clients: parsing and checking the rows take about a third of a large
  * import (BENCHMARKS.md). Only where reading needs nothing of the database
@@ -1141,12 +1158,7 @@ static bool read_ahead_start(importer *im)
     atomic_init(&ra->quit, false);
     im->ahead = ra;
     if (pthread_create(&ra->thread, NULL, read_ahead_run, im) != 0) {
-        im->ahead = NULL;
-        pthread_mutex_destroy(&ra->mu);
-        pthread_cond_destroy(&ra->more);
-        pthread_cond_destroy(&ra->room);
-        free(ra->back);
-        free(ra);
+        read_ahead_free(im);
         return false;
     }
     return true;
@@ -1166,16 +1178,7 @@ static void read_ahead_stop(importer *im, bool read_rest)
     if (!read_rest)
         atomic_store(&ra->quit, true);
     pthread_join(ra->thread, NULL);
-    for (size_t i = 0; i < ra->nback; i++)
-        rk_client_free(ra->back[i]);
-    for (size_t i = 0; i < ra->nused; i++)
-        rk_client_free(ra->used[i]);
-    pthread_mutex_destroy(&ra->mu);
-    pthread_cond_destroy(&ra->more);
-    pthread_cond_destroy(&ra->room);
-    free(ra->back);
-    free(ra);
-    im->ahead = NULL;
+    read_ahead_free(im);
 }
 
 /* next_client read ahead: waits for the reader. */
