@@ -30,9 +30,15 @@ typedef struct rk_dbc_bulk {
     int64_t next_no;
     bool indexes_dropped;
     struct rk_hetu_set *seen;  /* the codes added, while the indexes are dropped */
+    struct sqlite3_stmt *insert; /* the load's own insert, its bindings kept between rows */
+    uint64_t empty_bound;      /* which of its parameters are bound to an empty value */
 } rk_dbc_bulk;
-/* expected: about how many clients will come (room in the set up front). */
-int rk_dbc_bulk_begin(rk_db *db, rk_dbc_bulk *b, bool large, size_t expected, rk_err *err);
+/* expected: about how many clients will come (room in the set up front).
+ * codes_distinct: the caller has made sure no two of the clients coming
+ * share a henkilötunnus (an import checks its file), so the load keeps no
+ * set of its own; a twin would still fail the unique index at the end. */
+int rk_dbc_bulk_begin(rk_db *db, rk_dbc_bulk *b, bool large, size_t expected, bool codes_distinct,
+                      rk_err *err);
 int rk_dbc_bulk_insert(rk_db *db, rk_dbc_bulk *b, rk_client *c, const char *user, const char *ts,
                        rk_err *err);
 /* Builds the dropped indexes (RK_OK when none were) and frees the load's

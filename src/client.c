@@ -24,37 +24,75 @@ LIST(rk_choices_source, RK_CHOICES_SOURCE)
 
 /* Most fields of most cards are empty: they share this one empty string
  * instead of a strdup("") each (a million imported rows made ~28 million
- * allocations of nothing). Values are owned through own() and release(). */
+ * allocations of nothing). A reused client (rk_client_reuse) copies its
+ * values into a block of its own, which the next reuse empties: an import
+ * reads a million cards through a few hundred clients instead of some
+ * fourteen malloc and free pairs a row. Values are owned through own() and
+ * release(). */
 static char empty_value[1];
 
-static char *own(const char *v)
+enum { CLIENT_POOL = 512 };
+
+static bool in_pool(const rk_client *c, const char *v)
 {
-    return v && *v ? strdup(v) : empty_value;
+    uintptr_t p = (uintptr_t)c->pool, x = (uintptr_t)v;
+    return c->pool && x >= p && x < p + c->pool_cap;
 }
 
-static void release(char *v)
+static char *own(rk_client *c, const char *v)
 {
-    if (v != empty_value)
+    if (!v || !*v)
+        return empty_value;
+    size_t n = strlen(v) + 1;
+    if (c->pool && n <= c->pool_cap - c->pool_used) {
+        char *at = c->pool + c->pool_used;
+        memcpy(at, v, n);
+        c->pool_used += n;
+        return at;
+    }
+    return strdup(v);
+}
+
+static void release(rk_client *c, char *v)
+{
+    if (v != empty_value && !in_pool(c, v))
         free(v);
 }
 
 void rk_client_clear_value(rk_client *c, rk_field f)
 {
-    release(c->value[f]);
+    release(c, c->value[f]);
     c->value[f] = NULL;
+}
+
+static void set_new(rk_client *c)
+{
+    for (int f = 0; f < RK_F_COUNT; f++) {
+        c->level[f] = RK_LEVEL_WRITE;
+        c->value[f] = rk_field_is_list((rk_field)f) ? NULL : empty_value;
+    }
 }
 
 rk_client *rk_client_new(void)
 {
     rk_client *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
-    for (int f = 0; f < RK_F_COUNT; f++) {
-        c->level[f] = RK_LEVEL_WRITE;
-        if (!rk_field_is_list((rk_field)f))
-            c->value[f] = empty_value;
-    }
+    if (c)
+        set_new(c);
     return c;
+}
+
+void rk_client_reuse(rk_client *c)
+{
+    for (int f = 0; f < RK_F_COUNT; f++)
+        release(c, c->value[f]);
+    set_new(c);
+    c->id = c->version = 0;
+    c->updated[0] = c->updated_by[0] = '\0';
+    c->restricted = false;
+    c->nphones = c->nemails = c->nhousehold = c->nhousehold_of = c->nevents = c->nsources = 0;
+    c->pool_used = 0;
+    if (!c->pool && (c->pool = malloc(CLIENT_POOL)))
+        c->pool_cap = CLIENT_POOL;
 }
 
 bool rk_client_list_empty(const rk_client *c, rk_field f)
@@ -74,7 +112,8 @@ void rk_client_free(rk_client *c)
     if (!c)
         return;
     for (int f = 0; f < RK_F_COUNT; f++)
-        release(c->value[f]);
+        release(c, c->value[f]);
+    free(c->pool);
     free(c->phones);
     free(c->emails);
     free(c->household);
@@ -103,9 +142,11 @@ rk_client *rk_client_clone(const rk_client *c)
     if (!d)
         return NULL;
     *d = *c;
+    d->pool = NULL;   /* its values are its own */
+    d->pool_used = d->pool_cap = 0;
     bool ok = true;
     for (int f = 0; f < RK_F_COUNT; f++)
-        if (c->value[f] && !(d->value[f] = own(c->value[f])))
+        if (c->value[f] && !(d->value[f] = own(d, c->value[f])))
             ok = false;
     d->phones = dup_array(c->phones, c->nphones, sizeof *c->phones, &ok);
     d->emails = dup_array(c->emails, c->nemails, sizeof *c->emails, &ok);
@@ -124,10 +165,10 @@ void rk_client_set_raw(rk_client *c, rk_field f, const char *value)
 {
     if (rk_field_is_list(f))
         return;
-    char *v = own(value);
+    char *v = own(c, value);
     if (!v)
         return;   /* keeps the old value: callers check memory elsewhere */
-    release(c->value[f]);
+    release(c, c->value[f]);
     c->value[f] = v;
 }
 

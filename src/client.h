@@ -78,10 +78,17 @@ typedef struct rk_client {
     rk_household_link *household_of; size_t nhousehold_of;
     rk_event *events;           size_t nevents;
     rk_source *sources;         size_t nsources;
+    char   *pool;                   /* values of a reused client (rk_client_reuse) */
+    size_t  pool_used, pool_cap;
 } rk_client;
 
 rk_client *rk_client_new(void);
 void       rk_client_free(rk_client *c);
+/* Empties c as rk_client_new would make it, keeping its memory for the
+ * next card: the lists' arrays, and a block its values are copied into
+ * (those that do not fit are allocated as usual). For readers of many
+ * cards. */
+void       rk_client_reuse(rk_client *c);
 /* A list field (phones, e-mails, household, events, sources) with no items. */
 bool       rk_client_list_empty(const rk_client *c, rk_field f);
 rk_client *rk_client_clone(const rk_client *c);

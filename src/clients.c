@@ -286,9 +286,9 @@ int rk_clients_create(rk_session *s, rk_client *c, int64_t *existing_id, rk_err 
 }
 
 /* May this role add this client as it stands? */
-static int check_new(const rk_policy *p, const rk_client *c, rk_err *err)
+static int check_new(const rk_policy *p, const rk_client *c, bool validate, rk_err *err)
 {
-    if (rk_client_check(c, NULL, err))
+    if (validate && rk_client_check(c, NULL, err))
         return err->code;
     for (int k = 0; k < RK_F_COUNT; k++) {
         rk_field f = (rk_field)k;
@@ -310,7 +310,7 @@ void rk_clients_last_load(rk_clients_load_times *out)
 enum { REBUILD_MIN = 2000 };
 
 int rk_clients_create_stream(rk_session *s, rk_client_source next, void *ctx, size_t expected,
-                             const char *details, size_t *count, rk_err *err)
+                             unsigned flags, const char *details, size_t *count, rk_err *err)
 {
     rk_policy p;
     *count = 0;
@@ -330,14 +330,14 @@ int rk_clients_create_stream(rk_session *s, rk_client_source next, void *ctx, si
     memset(&last_load, 0, sizeof last_load);
     double t0 = rk_monotonic_s();
     if (rc == RK_OK)
-        rc = rk_dbc_bulk_begin(s->db, &bulk, rebuild, expected, err);
+        rc = rk_dbc_bulk_begin(s->db, &bulk, rebuild, expected, flags & RK_STREAM_CHECKED, err);
     /* Into an empty registry, the clients coming are the whole index. */
     rk_search_feed *feed = NULL;
     if (rc == RK_OK && rebuild && bulk.indexes_dropped)
         rc = rk_search_feed_start(&feed, err);
     rk_client *c = NULL;
     while (rc == RK_OK && (rc = next(ctx, &c, err)) == RK_OK && c) {
-        rc = check_new(&p, c, err);
+        rc = check_new(&p, c, !(flags & RK_STREAM_CHECKED), err);
         if (rc == RK_OK)
             rc = rk_dbc_bulk_insert(s->db, &bulk, c, s->user, now, err);
         if (rc == RK_OK && feed)
@@ -397,7 +397,7 @@ int rk_clients_create_many(rk_session *s, rk_client **cs, size_t n, const char *
                            size_t *bad_index, rk_err *err)
 {
     struct array_source a = { cs, n, 0 };
-    int rc = rk_clients_create_stream(s, array_next, &a, n, details, bad_index, err);
+    int rc = rk_clients_create_stream(s, array_next, &a, n, 0, details, bad_index, err);
     if (rc)
         for (size_t i = 0; i < n; i++)
             cs[i]->id = 0;

@@ -42,8 +42,15 @@ typedef int (*rk_client_source)(void *ctx, rk_client **out, rk_err *err);
  * one that failed (err says why), else how many were added. `expected`
  * (a hint: the number coming) lets a large batch build the search index in
  * one sorted pass instead of row by row. One audit event for the batch. */
+enum {
+    /* The source has checked each client with rk_client_check and no two
+     * share a henkilötunnus (an import checks its file's rows so): the
+     * load does not check them again. The policy is still applied, and the
+     * unique index still refuses a twin. */
+    RK_STREAM_CHECKED = 1,
+};
 int rk_clients_create_stream(rk_session *s, rk_client_source next, void *ctx, size_t expected,
-                             const char *details, size_t *count, rk_err *err);
+                             unsigned flags, const char *details, size_t *count, rk_err *err);
 /* The phases of this process's last rk_clients_create_stream, in seconds,
  * for make bench: the stream (the source's own work, checks and inserts),
  * the indexes a large load into an empty registry builds after its rows,

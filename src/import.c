@@ -110,6 +110,7 @@ enum {
     READ_AHEAD = 1024,          /* clients read ahead of the loader, at most */
     READ_AHEAD_MIN = 2000,      /* rows below which one thread does both */
     WAKE_BATCH = 64,
+    SPARE_MAX = 2 * READ_AHEAD, /* clients kept for reuse (as many come back at once) */
 };
 
 /* The file read on a thread of its own while the loader adds the clients
@@ -169,6 +170,9 @@ typedef struct importer {
     rk_client *current;
     size_t current_line;
     bool stopped;               /* the stream was stopped by a bad row */
+    /* clients the loader is done with, emptied for the reader's next rows */
+    rk_client *spare[SPARE_MAX];
+    size_t nspare;
     read_ahead *ahead;          /* NULL: the loader reads the file itself */
     /* existing clients to update after the new ones are in */
     struct pending_update { int64_t id; rk_client *row; size_t line; } *updates;
@@ -577,6 +581,18 @@ static rk_client *dequeue(importer *im, size_t *line)
     return c;
 }
 
+/* A client the loader is done with goes to the reader's spares, emptied
+ * (rk_client_reuse); the reader's thread only, or the one thread. */
+static void recycle(importer *im, rk_client *c)
+{
+    if (im->nspare < SPARE_MAX) {
+        rk_client_reuse(c);
+        im->spare[im->nspare++] = c;
+    } else {
+        rk_client_free(c);
+    }
+}
+
 /* ---- reading ahead on a second thread ---------------------------------------------- */
 
 /* Queues a checked new client for the stream. Read ahead, this waits while
@@ -606,7 +622,7 @@ static int queue_client(importer *im, rk_client *c, size_t line)
     ra->nback = 0;
     pthread_mutex_unlock(&ra->mu);
     for (size_t i = 0; i < ndone; i++)
-        rk_client_free(done[i]);
+        recycle(im, done[i]);
     if (gone)
         rk_client_free(c);   /* the rows after a bad one are only checked */
     return rc;
@@ -618,7 +634,8 @@ static void release_client(importer *im, rk_client *c)
 {
     read_ahead *ra = im->ahead;
     if (!ra) {
-        rk_client_free(c);
+        if (c)
+            recycle(im, c);
         return;
     }
     if (c)
@@ -838,7 +855,7 @@ static void take_row(importer *im)
                im->row_too_wide ? (size_t)MAX_COLUMNS + 1 : im->ncells, im->ncols);
         return;
     }
-    rk_client *c = rk_client_new();
+    rk_client *c = im->nspare ? im->spare[--im->nspare] : rk_client_new();
     if (!c) {
         oom(im);
         return;
@@ -1266,7 +1283,10 @@ static void add_all(importer *im)
     rk_hetu_set_reserve(&im->seen, expected);   /* else it grows as it goes */
     if (!im->check_existing && im->hh_col < 0 && expected >= READ_AHEAD_MIN)
         read_ahead_start(im);
-    int rc = rk_clients_create_stream(im->s, next_client, im, expected, "import", &added, &e);
+    /* take_row checked each row as the stream would and refused a second
+     * row with the same henkilötunnus */
+    int rc = rk_clients_create_stream(im->s, next_client, im, expected, RK_STREAM_CHECKED, "import",
+                                      &added, &e);
     size_t at = im->current_line;
     rk_client_free(im->current);
     im->current = NULL;
@@ -1427,6 +1447,8 @@ int rk_import_file(rk_session *s, const char *path, const rk_import_opts *o,
     for (size_t i = 0; i < im.nupdates; i++)
         rk_client_free(im.updates[i].row);
     rk_client_free(im.current);
+    for (size_t i = 0; i < im.nspare; i++)
+        rk_client_free(im.spare[i]);
     free(im.queue);
     free(im.queue_line);
     free(im.updates);

@@ -618,6 +618,142 @@ START_TEST(large_load_builds_indexes_after)
 }
 END_TEST
 
+/* A source that vouches for its clients (RK_STREAM_CHECKED) is not
+ * checked again, but a henkilötunnus twin it let through still fails the
+ * unique index built at the end: nothing is added. */
+struct vouched {
+    rk_client **cs;
+    size_t n, next;
+};
+
+static int vouched_next(void *ctx, rk_client **out, rk_err *err)
+{
+    (void)err;
+    struct vouched *v = ctx;
+    *out = v->next < v->n ? v->cs[v->next++] : NULL;
+    return RK_OK;
+}
+
+START_TEST(checked_stream_twin_fails_the_index)
+{
+    rk_session *dpo = fix_login("dpo");
+    rk_demo_gen *g = rk_demo_gen_new(21);
+    enum { N = 2500 };
+    static rk_client *cs[N];
+    rk_err err;
+    for (int i = 0; i < N; i++) {
+        cs[i] = rk_client_new();
+        ck_assert_msg(rk_demo_gen_client(g, cs[i], &err) == RK_OK, "%s", err.msg);
+    }
+    int dup = 2000, orig = 10;
+    while (!cs[dup]->value[RK_F_HETU][0])
+        dup++;
+    while (!cs[orig]->value[RK_F_HETU][0])
+        orig++;
+    ck_assert_int_eq(rk_client_set(cs[dup], RK_F_HETU, cs[orig]->value[RK_F_HETU], &err), RK_OK);
+    struct vouched v = { cs, N, 0 };
+    size_t count = 0;
+    int rc = rk_clients_create_stream(dpo, vouched_next, &v, N, RK_STREAM_CHECKED, "test", &count, &err);
+    ck_assert_msg(rc == RK_ECONFLICT, "%d %s", rc, err.msg);
+    ck_assert_ptr_nonnull(strstr(err.msg, "same personal identity code"));
+    ck_assert_uint_eq(v.next, N);   /* refused at the end, not at the twin */
+    ck_assert_int_eq(fix_sql_int(dpo, "SELECT count(*) FROM clients"), 0);
+    ck_assert(has_index(dpo, "clients_name_birth") && has_index(dpo, "clients_hetu"));
+    ck_assert_int_eq(rk_db_integrity_check(dpo->db, &err), RK_OK);
+    rk_demo_gen_free(g);
+    for (int i = 0; i < N; i++)
+        rk_client_free(cs[i]);
+    rk_session_logout(dpo);
+}
+END_TEST
+
+/* A bulk load keeps its statement's bindings between rows and binds again
+ * only what is not empty now or was not before: every client keeps its
+ * own values whatever the fields of the one before held. */
+START_TEST(bulk_rows_keep_their_own_values)
+{
+    rk_session *dpo = fix_login("dpo");
+    rk_demo_gen *g = rk_demo_gen_new(22);
+    enum { N = 64 };
+    static const rk_field optional[] = { RK_F_HETU, RK_F_STREET, RK_F_ORGANISATION,
+                                         RK_F_OTHER_INFO, RK_F_INTERESTS, RK_F_LANGUAGE };
+    rk_client *cs[N];
+    rk_err err;
+    for (int i = 0; i < N; i++) {
+        cs[i] = rk_client_new();
+        ck_assert_msg(rk_demo_gen_client(g, cs[i], &err) == RK_OK, "%s", err.msg);
+        for (size_t k = 0; k < RK_ARRAY_LEN(optional); k++) {
+            /* each field empty and set in its own pattern of runs */
+            bool set = (i >> (k % 3)) % 2 == (int)(k % 2);
+            char v[32];
+            snprintf(v, sizeof v, "Arvo %d", i);
+            const char *value = !set ? "" : optional[k] == RK_F_LANGUAGE ? (i % 4 ? "fi" : "sv")
+                              : optional[k] == RK_F_HETU ? cs[i]->value[RK_F_HETU] : v;
+            if (optional[k] == RK_F_HETU && !value[0] && set)
+                continue;   /* the generator gave none */
+            char keep[32];
+            snprintf(keep, sizeof keep, "%s", value);
+            ck_assert_msg(rk_client_set(cs[i], optional[k], keep, &err) == RK_OK, "%s", err.msg);
+        }
+    }
+    size_t bad = 0;
+    ck_assert_msg(rk_clients_create_many(dpo, cs, N, "test", &bad, &err) == RK_OK, "%s", err.msg);
+    for (int i = 0; i < N; i++) {
+        rk_client *back;
+        ck_assert_int_eq(rk_dbc_load(dpo->db, cs[i]->id, &back, &err), RK_OK);
+        for (int f = 0; f < RK_F_COUNT; f++)
+            if (!rk_field_is_list((rk_field)f))
+                ck_assert_msg(!strcmp(back->value[f], cs[i]->value[f]), "client %d, %s: \"%s\", not \"%s\"",
+                              i, rk_fields[f].name, back->value[f], cs[i]->value[f]);
+        rk_client_free(back);
+    }
+    rk_demo_gen_free(g);
+    for (int i = 0; i < N; i++)
+        rk_client_free(cs[i]);
+    rk_session_logout(dpo);
+}
+END_TEST
+
+/* A reused client is as a new one, and its values (copied into its own
+ * block, or allocated when they do not fit) stay apart from its clones'. */
+START_TEST(client_reuse_starts_empty)
+{
+    rk_err err;
+    rk_client *c = rk_client_new();
+    for (int round = 0; round < 3; round++) {
+        ck_assert_int_eq(rk_client_set(c, RK_F_LAST_NAME, "Virtanen", &err), RK_OK);
+        ck_assert_int_eq(rk_client_set(c, RK_F_FIRST_NAMES, "Matti", &err), RK_OK);
+        char longer[200];
+        memset(longer, 'x', sizeof longer - 1);
+        longer[sizeof longer - 1] = '\0';
+        for (int i = 0; i < 4; i++)   /* past the block: the rest allocated */
+            ck_assert_int_eq(rk_client_set(c, RK_F_OTHER_INFO, longer, &err), RK_OK);
+        ck_assert_int_eq(rk_client_set(c, RK_F_FIRST_NAMES, "Maija", &err), RK_OK);
+        ck_assert_int_eq(rk_client_add_phone(c, "mobile", "040 123 4567", &err), RK_OK);
+        ck_assert_int_eq(rk_client_add_source(c, "import", "2026-12-01", "x.csv", &err), RK_OK);
+        c->id = 7;
+        c->restricted = true;
+        rk_client *twin = rk_client_clone(c);
+        ck_assert_ptr_nonnull(twin);
+        rk_client_reuse(c);
+        ck_assert_str_eq(twin->value[RK_F_FIRST_NAMES], "Maija");
+        ck_assert_str_eq(twin->value[RK_F_OTHER_INFO], longer);
+        ck_assert_uint_eq(twin->nphones, 1);
+        rk_client_free(twin);
+        rk_client *fresh = rk_client_new();
+        ck_assert(c->id == 0 && !c->restricted && c->nphones == 0 && c->nsources == 0);
+        for (int f = 0; f < RK_F_COUNT; f++) {
+            ck_assert_int_eq(c->level[f], fresh->level[f]);
+            ck_assert((c->value[f] == NULL) == (fresh->value[f] == NULL));
+            if (c->value[f])
+                ck_assert_str_eq(c->value[f], "");
+        }
+        rk_client_free(fresh);
+    }
+    rk_client_free(c);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("clients");
@@ -637,6 +773,9 @@ Suite *test_suite(void)
     tcase_add_test(t, invalid_values_refused_with_field);
     tcase_add_test(t, household_links);
     tcase_add_test(t, large_load_builds_indexes_after);
+    tcase_add_test(t, checked_stream_twin_fails_the_index);
+    tcase_add_test(t, bulk_rows_keep_their_own_values);
+    tcase_add_test(t, client_reuse_starts_empty);
     suite_add_tcase(s, t);
     return s;
 }
