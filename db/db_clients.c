@@ -135,7 +135,11 @@ static int load_lists(rk_db *db, rk_client *c, rk_err *err)
     }
     sqlite3_finalize(st);
 
-    if (prepare(db, "SELECT source, date, note FROM client_sources WHERE client_id = ? ORDER BY pos", &st, err))
+    /* the source its load shared with other clients, if any, after its own */
+    if (prepare(db, "SELECT source, date, note, 0, pos FROM client_sources WHERE client_id = ?1"
+                    " UNION ALL SELECT b.source, b.date, b.note, 1, 0"
+                    " FROM clients c JOIN source_batches b ON b.id = c.source_batch WHERE c.id = ?1"
+                    " ORDER BY 4, 5", &st, err))
         return err->code;
     sqlite3_bind_int64(st, 1, c->id);
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -267,7 +271,10 @@ static int write_list(rk_db *db, const rk_client *c, rk_field f, bool fresh, rk_
         }
         break;
     case RK_FT_SOURCES:
-        if ((!fresh && exec_id(db, "DELETE FROM client_sources WHERE client_id = ?", c->id, err)) ||
+        /* the list as loaded holds the shared source too: all of it is
+         * the client's own from now on */
+        if ((!fresh && (exec_id(db, "DELETE FROM client_sources WHERE client_id = ?", c->id, err) ||
+                        exec_id(db, "UPDATE clients SET source_batch = NULL WHERE id = ?", c->id, err))) ||
             prepare_hot(db, "INSERT INTO client_sources(client_id, pos, source, date, note) VALUES (?,?,?,?,?)", &st, err))
             return err->code;
         for (size_t i = 0; i < c->nsources && rc == SQLITE_DONE; i++) {
@@ -321,12 +328,12 @@ static void build_insert_sql(void)
     for (int i = 0; i < nscalar; i++)
         strcat(marks, i ? ",?" : "?");
     snprintf(insert_sql, sizeof insert_sql,
-             "INSERT INTO clients(version, created, updated, updated_by, restricted, %s) "
-             "VALUES (1, ?, ?, ?, ?, %s)", cols, marks);
+             "INSERT INTO clients(version, created, updated, updated_by, restricted, source_batch, %s) "
+             "VALUES (1, ?, ?, ?, ?, ?, %s)", cols, marks);
     memcpy(bulk_insert_sql, insert_sql, sizeof insert_sql);
 }
 
-enum { FIRST_SCALAR_PARAM = 5 };
+enum { FIRST_SCALAR_PARAM = 6 };
 _Static_assert(FIRST_SCALAR_PARAM + RK_F_COUNT <= 64, "empty_bound has a bit for each parameter");
 
 /* Binds the scalar fields from parameter FIRST_SCALAR_PARAM on. With
@@ -369,6 +376,10 @@ static int insert_numbered(rk_db *db, rk_client *c, int64_t customer_no, const c
     sqlite3_bind_text(st, 2, ts, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, user, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 4, c->restricted);
+    if (bulk && bulk->batch)
+        sqlite3_bind_int64(st, 5, bulk->batch);
+    else
+        sqlite3_bind_null(st, 5);
     bind_scalars(st, c, bulk && bulk->insert ? &bulk->empty_bound : NULL);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
@@ -413,6 +424,22 @@ int rk_dbc_bulk_begin(rk_db *db, rk_dbc_bulk *b, bool large, size_t expected, bo
                      NULL, NULL, NULL) != SQLITE_OK)
         return sql_fail(db, err, _("adding clients"));
     b->indexes_dropped = true;
+    return RK_OK;
+}
+
+int rk_dbc_bulk_shared_source(rk_db *db, rk_dbc_bulk *b, const rk_source *src, rk_err *err)
+{
+    sqlite3_stmt *st;
+    if (prepare(db, "INSERT INTO source_batches(source, date, note) VALUES (?, ?, ?)", &st, err))
+        return err->code;
+    sqlite3_bind_text(st, 1, src->source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, src->date, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, src->note, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return sql_fail(db, err, _("adding clients"));
+    b->batch = sqlite3_last_insert_rowid(rk_db_handle(db));
     return RK_OK;
 }
 

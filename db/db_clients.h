@@ -32,6 +32,7 @@ typedef struct rk_dbc_bulk {
     struct rk_hetu_set *seen;  /* the codes added, while the indexes are dropped */
     struct sqlite3_stmt *insert; /* the load's own insert, its bindings kept between rows */
     uint64_t empty_bound;      /* which of its parameters are bound to an empty value */
+    int64_t batch;             /* the shared data source's row, 0 = none */
 } rk_dbc_bulk;
 /* expected: about how many clients will come (room in the set up front).
  * codes_distinct: the caller has made sure no two of the clients coming
@@ -39,6 +40,11 @@ typedef struct rk_dbc_bulk {
  * set of its own; a twin would still fail the unique index at the end. */
 int rk_dbc_bulk_begin(rk_db *db, rk_dbc_bulk *b, bool large, size_t expected, bool codes_distinct,
                       rk_err *err);
+/* A data source every client the load adds from now on shares (an
+ * import's file): recorded once in source_batches, each client referring
+ * to it (clients.source_batch). Loaded as the last item of the client's
+ * sources; a save of the list makes all of it the client's own rows. */
+int rk_dbc_bulk_shared_source(rk_db *db, rk_dbc_bulk *b, const rk_source *src, rk_err *err);
 int rk_dbc_bulk_insert(rk_db *db, rk_dbc_bulk *b, rk_client *c, const char *user, const char *ts,
                        rk_err *err);
 /* Builds the dropped indexes (RK_OK when none were) and frees the load's

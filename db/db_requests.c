@@ -305,7 +305,8 @@ int rk_dbr_erase_client(rk_db *db, int64_t client_id, const char *const *keep, c
             return err->code;
     /* Every scalar column of the field table but the customer number and
      * the kept ones; the henkilötunnus becomes NULL (UNIQUE allows many). */
-    char sql[2048] = "UPDATE clients SET version = version + 1, updated = ?2, updated_by = ?3";
+    char sql[2048] = "UPDATE clients SET version = version + 1, updated = ?2, updated_by = ?3,"
+                     " source_batch = NULL";
     for (int f = 0; f < RK_F_COUNT; f++) {
         if (rk_field_is_list((rk_field)f) || f == RK_F_CUSTOMER_NO || kept(keep, rk_fields[f].name))
             continue;

@@ -283,6 +283,13 @@ static const struct migration {
       SB_BLOCKS_TABLE ";"
       "INSERT INTO search_base(first, data) SELECT first, data FROM search_base_v7 ORDER BY first;"
       "DROP TABLE search_base_v7;", false },
+    { 9, "a data source shared by a batch of clients, recorded once",
+      /* Every client of an import came from the same file on the same day:
+       * one row here instead of one per client (db/db_clients.h). */
+      "CREATE TABLE source_batches ("
+      "  id INTEGER PRIMARY KEY,"
+      "  source TEXT NOT NULL, date TEXT NOT NULL, note TEXT NOT NULL DEFAULT '');"
+      "ALTER TABLE clients ADD COLUMN source_batch INTEGER REFERENCES source_batches(id);", false },
 };
 
 int rk_db_latest_version(void)

@@ -194,7 +194,7 @@ static int demo_clients(cli_ctx *c, long n)
     int rc = d.gen ? RK_OK : rk_err_set(&c->err, RK_EFAIL, _("Out of memory."));
     size_t added;
     if (rc == RK_OK)
-        rc = rk_clients_create_stream(s, demo_next, &d, (size_t)n, 0, "demo data", &added, &c->err);
+        rc = rk_clients_create_stream(s, demo_next, &d, (size_t)n, 0, NULL, "demo data", &added, &c->err);
     if (d.progress && rc == RK_OK) {
         fputc('\r', stderr);
         fprintf(stderr, _("Adding demo clients: %ld / %ld, indexed"), n, n);

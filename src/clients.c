@@ -310,7 +310,8 @@ void rk_clients_last_load(rk_clients_load_times *out)
 enum { REBUILD_MIN = 2000 };
 
 int rk_clients_create_stream(rk_session *s, rk_client_source next, void *ctx, size_t expected,
-                             unsigned flags, const char *details, size_t *count, rk_err *err)
+                             unsigned flags, const rk_source *shared, const char *details,
+                             size_t *count, rk_err *err)
 {
     rk_policy p;
     *count = 0;
@@ -318,6 +319,9 @@ int rk_clients_create_stream(rk_session *s, rk_client_source next, void *ctx, si
         return err->code;
     if (p.level[RK_F_LAST_NAME] < RK_LEVEL_WRITE)
         return rk_err_set(err, RK_EDENIED, _("Your role may not add clients."));
+    if (shared && !(rk_fields[RK_F_SOURCES].flags & RK_FF_READONLY) &&
+        !may_write(p.level[RK_F_SOURCES], true))
+        return denied_field(RK_F_SOURCES, err);
     char now[32];
     rk_now_iso(now);
     if (rk_db_begin(s->db, err))
@@ -331,6 +335,8 @@ int rk_clients_create_stream(rk_session *s, rk_client_source next, void *ctx, si
     double t0 = rk_monotonic_s();
     if (rc == RK_OK)
         rc = rk_dbc_bulk_begin(s->db, &bulk, rebuild, expected, flags & RK_STREAM_CHECKED, err);
+    if (rc == RK_OK && shared)
+        rc = rk_dbc_bulk_shared_source(s->db, &bulk, shared, err);
     /* Into an empty registry, the clients coming are the whole index. */
     rk_search_feed *feed = NULL;
     if (rc == RK_OK && rebuild && bulk.indexes_dropped)
@@ -397,7 +403,7 @@ int rk_clients_create_many(rk_session *s, rk_client **cs, size_t n, const char *
                            size_t *bad_index, rk_err *err)
 {
     struct array_source a = { cs, n, 0 };
-    int rc = rk_clients_create_stream(s, array_next, &a, n, 0, details, bad_index, err);
+    int rc = rk_clients_create_stream(s, array_next, &a, n, 0, NULL, details, bad_index, err);
     if (rc)
         for (size_t i = 0; i < n; i++)
             cs[i]->id = 0;

@@ -49,8 +49,12 @@ enum {
      * unique index still refuses a twin. */
     RK_STREAM_CHECKED = 1,
 };
+/* shared: a data source of every client of the batch (an import's file),
+ * recorded once instead of in each client's list (rk_dbc_bulk_shared_source);
+ * NULL for none. */
 int rk_clients_create_stream(rk_session *s, rk_client_source next, void *ctx, size_t expected,
-                             unsigned flags, const char *details, size_t *count, rk_err *err);
+                             unsigned flags, const rk_source *shared, const char *details,
+                             size_t *count, rk_err *err);
 /* The phases of this process's last rk_clients_create_stream, in seconds,
  * for make bench: the stream (the source's own work, checks and inserts),
  * the indexes a large load into an empty registry builds after its rows,

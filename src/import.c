@@ -142,6 +142,7 @@ typedef struct importer {
     int fatal;                  /* stop: err is set */
     char file_note[200];        /* the data source note */
     char today[RK_DATE_ISO_SIZE];
+    rk_source source;           /* "import", today, the file: each client's data source */
     bool check_existing;        /* the registry had clients */
     bool in_tx;
     /* the row being parsed */
@@ -687,6 +688,8 @@ static int update_existing(importer *im, int64_t id, const rk_client *row, rk_er
         for (size_t i = 0; rc == RK_OK && i < row->nsources && f == RK_F_SOURCES; i++)
             rc = rk_client_add_source(ed, row->sources[i].source, row->sources[i].date,
                                       row->sources[i].note, err);
+        if (rc == RK_OK && f == RK_F_SOURCES)
+            rc = rk_client_add_source(ed, im->source.source, im->source.date, im->source.note, err);
     }
     if (rc == RK_OK)
         rc = rk_clients_save(im->s, orig, ed, NULL, err);
@@ -874,12 +877,6 @@ static void take_row(importer *im)
             return;
         }
     }
-    if (rk_client_add_source(c, "import", im->today, im->file_note, &e) &&
-        rk_client_add_source(c, "import", im->today, "", &e)) {
-        reject(im, line, "", "%s", e.msg);
-        rk_client_free(c);
-        return;
-    }
     int bad = -1;
     if (rk_client_check(c, &bad, &e)) {
         reject(im, line, field_column(im, bad), "%s", e.msg);
@@ -1063,6 +1060,25 @@ static int read_all(const char *path, unsigned char **buf, size_t *len, rk_err *
     }
     fclose(f);
     return RK_OK;
+}
+
+/* The data source of every client the import adds or updates, checked
+ * as a card's: the file's name as its note (none if the name will not
+ * do). */
+static void import_source(importer *im)
+{
+    rk_client *c = rk_client_new();
+    rk_err e;
+    if (!c) {
+        oom(im);
+        return;
+    }
+    if (rk_client_add_source(c, "import", im->today, im->file_note, &e) &&
+        rk_client_add_source(c, "import", im->today, "", &e))
+        im->fatal = rk_err_set(im->err, e.code, "%s", e.msg);
+    else
+        im->source = c->sources[0];
+    rk_client_free(c);
 }
 
 /* The file's name as a data-source note and in the audit details. */
@@ -1285,8 +1301,8 @@ static void add_all(importer *im)
         read_ahead_start(im);
     /* take_row checked each row as the stream would and refused a second
      * row with the same henkilötunnus */
-    int rc = rk_clients_create_stream(im->s, next_client, im, expected, RK_STREAM_CHECKED, "import",
-                                      &added, &e);
+    int rc = rk_clients_create_stream(im->s, next_client, im, expected, RK_STREAM_CHECKED,
+                                      &im->source, "import", &added, &e);
     size_t at = im->current_line;
     rk_client_free(im->current);
     im->current = NULL;
@@ -1374,6 +1390,7 @@ int rk_import_file(rk_session *s, const char *path, const rk_import_opts *o,
     char now[32];
     rk_now_iso(now);
     snprintf(im.today, sizeof im.today, "%.10s", now);
+    import_source(&im);
     int64_t existing = 0;
     bool fk_off = false;
     bool parser_open = csv_init(&im.parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) == 0;

@@ -62,7 +62,8 @@ START_TEST(schema_matches_field_table)
         if (f >= 0)
             seen[f]++;
         else if (strcmp(col, "id") && strcmp(col, "version") && strcmp(col, "created") &&
-                 strcmp(col, "updated") && strcmp(col, "updated_by") && strcmp(col, "restricted"))
+                 strcmp(col, "updated") && strcmp(col, "updated_by") && strcmp(col, "restricted") &&
+                 strcmp(col, "source_batch"))
             extra++;
     }
     sqlite3_finalize(st);
@@ -653,7 +654,8 @@ START_TEST(checked_stream_twin_fails_the_index)
     ck_assert_int_eq(rk_client_set(cs[dup], RK_F_HETU, cs[orig]->value[RK_F_HETU], &err), RK_OK);
     struct vouched v = { cs, N, 0 };
     size_t count = 0;
-    int rc = rk_clients_create_stream(dpo, vouched_next, &v, N, RK_STREAM_CHECKED, "test", &count, &err);
+    int rc = rk_clients_create_stream(dpo, vouched_next, &v, N, RK_STREAM_CHECKED, NULL, "test", &count,
+                                      &err);
     ck_assert_msg(rc == RK_ECONFLICT, "%d %s", rc, err.msg);
     ck_assert_ptr_nonnull(strstr(err.msg, "same personal identity code"));
     ck_assert_uint_eq(v.next, N);   /* refused at the end, not at the twin */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "db_clients.h"
 #include "db_search.h"
 #include "db_settings.h"
 #include "db_users.h"
@@ -464,6 +465,43 @@ START_TEST(test_migration_8_keeps_the_search_base)
 }
 END_TEST
 
+/* Schema 9 adds the shared data sources of a batch: a registry made at
+ * schema 8 keeps its clients' own sources, none of them in a batch, and
+ * a reference to a batch that does not exist is refused. */
+START_TEST(test_migration_9_adds_source_batches)
+{
+    rk_db_stop_migrations_at(8);
+    rk_db *db = open_ok(key, true);
+    ck_assert_int_eq(rk_db_schema_version(db), 8);
+    ck_assert(!table_exists(db, "table", "source_batches"));
+    sqlite3 *h = rk_db_handle(db);
+    ck_assert_int_eq(sqlite3_exec(h,
+        "INSERT INTO clients(id, created, updated, updated_by, customer_no, first_names, last_name)"
+        " VALUES (1, 't', 't', 'u', 100001, 'Anna', 'Mäkinen');"
+        "INSERT INTO client_sources VALUES (1, 0, 'import', '2026-01-01', 'old.csv');",
+        NULL, NULL, NULL), SQLITE_OK);
+    rk_db_close(db);
+
+    rk_db_stop_migrations_at(0);
+    db = open_ok(key, false);
+    h = rk_db_handle(db);
+    ck_assert_int_eq(rk_db_schema_version(db), rk_db_latest_version());
+    ck_assert(table_exists(db, "table", "source_batches"));
+    ck_assert_int_eq(pragma_int(db, "SELECT count(*) FROM clients WHERE source_batch IS NULL"), 1);
+    ck_assert_int_eq(pragma_int(db, "SELECT count(*) FROM client_sources WHERE client_id = 1"), 1);
+    rk_client *c = NULL;
+    rk_err err = { 0 };
+    ck_assert_int_eq(rk_dbc_load(db, 1, &c, &err), RK_OK);
+    ck_assert_uint_eq(c->nsources, 1);
+    ck_assert_str_eq(c->sources[0].note, "old.csv");
+    rk_client_free(c);
+    ck_assert_int_ne(sqlite3_exec(h, "UPDATE clients SET source_batch = 5 WHERE id = 1", NULL, NULL, NULL),
+                     SQLITE_OK);
+    ck_assert_msg(rk_db_integrity_check(db, &err) == RK_OK, "%s", err.msg);
+    rk_db_close(db);
+}
+END_TEST
+
 START_TEST(test_too_new_refused)
 {
     rk_db *db = open_ok(key, true);
@@ -704,6 +742,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_migrations_applied);
     tcase_add_test(tc, test_migrations_run_once);
     tcase_add_test(tc, test_migration_7_keeps_clients);
+    tcase_add_test(tc, test_migration_9_adds_source_batches);
     tcase_add_test(tc, test_migration_8_keeps_the_search_base);
     tcase_add_test(tc, test_too_new_refused);
     suite_add_tcase(s, tc);

@@ -17,6 +17,7 @@
 #include "i18n.h"
 #include "hetu_gen.h"
 #include "import.h"
+#include "rights.h"
 
 static rk_session *dpo;
 static rk_session *kept_admin;   /* for one-line policy changes; closed at teardown */
@@ -412,6 +413,65 @@ START_TEST(large_file_read_ahead)
     ck_assert_str_eq(last->value[RK_F_CUSTOMER_NO], "102998");   /* row 2900 left out */
     rk_client_free(first);
     rk_client_free(last);
+}
+END_TEST
+
+/* The import's data source is one row shared by every client it added
+ * (source_batches), listed on each card after the client's own. Saving a
+ * card's sources makes them all that client's own rows; an erasure leaves
+ * the erased client none. */
+START_TEST(import_source_recorded_once)
+{
+    enum { N = 3000 };
+    rk_import_result r;
+    rk_err err;
+    char *t = large_file(N, 0, 0, 0);
+    ck_assert_msg(import_text("shared.csv", t, NULL, &r, &err) == RK_OK, "%s", err.msg);
+    ck_assert_uint_eq(r.imported, N);
+    rk_import_result_free(&r);
+    free(t);
+    ck_assert_int_eq(fix_sql_int(dpo, "SELECT count(*) FROM source_batches"), 1);
+    ck_assert_int_eq(fix_sql_int(dpo, "SELECT count(*) FROM client_sources"), 0);
+    ck_assert_int_eq(fix_sql_int(dpo, "SELECT count(*) FROM clients WHERE source_batch ="
+                                      " (SELECT id FROM source_batches WHERE note = 'shared.csv')"), N);
+    char h[RK_HETU_SIZE], h2[RK_HETU_SIZE];
+    test_hetu_nth(7, h);
+    test_hetu_nth(8, h2);
+    rk_client *c = by_hetu(h);
+    ck_assert_uint_eq(c->nsources, 1);
+    ck_assert_str_eq(c->sources[0].source, "import");
+    ck_assert_str_eq(c->sources[0].note, "shared.csv");
+
+    /* a source added on the card: both become the client's own, in order */
+    rk_client *ed = rk_client_clone(c);
+    ck_assert_int_eq(rk_client_add_source(ed, "client", "2026-12-01", "puhelu", &err), RK_OK);
+    ck_assert_msg(rk_clients_save(dpo, c, ed, NULL, &err) == RK_OK, "%s", err.msg);
+    rk_client_free(ed);
+    rk_client_free(c);
+    c = by_hetu(h);
+    ck_assert_uint_eq(c->nsources, 2);
+    ck_assert_str_eq(c->sources[0].note, "shared.csv");
+    ck_assert_str_eq(c->sources[1].source, "client");
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM client_sources WHERE client_id = %lld", (long long)c->id);
+    ck_assert_int_eq(fix_sql_int(dpo, sql), 2);
+    snprintf(sql, sizeof sql, "SELECT source_batch IS NULL FROM clients WHERE id = %lld", (long long)c->id);
+    ck_assert_int_eq(fix_sql_int(dpo, sql), 1);
+    rk_client_free(c);
+    ck_assert_int_eq(fix_sql_int(dpo, "SELECT count(*) FROM clients WHERE source_batch IS NOT NULL"), N - 1);
+
+    /* erased: no source left on the card */
+    c = by_hetu(h2);
+    int64_t id = c->id;
+    char no[24];
+    snprintf(no, sizeof no, "%s", c->value[RK_F_CUSTOMER_NO]);
+    rk_client_free(c);
+    rk_erase_result res;
+    ck_assert_msg(rk_client_erase(dpo, id, no, 0, NULL, &res, &err) == RK_OK, "%s", err.msg);
+    ck_assert_int_eq(rk_clients_get(dpo, id, &c, &err), RK_OK);
+    ck_assert_uint_eq(c->nsources, 0);
+    rk_client_free(c);
+    ck_assert_int_eq(rk_db_integrity_check(dpo->db, &err), RK_OK);
 }
 END_TEST
 
@@ -945,6 +1005,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, large_file_errors_read_ahead);
     tcase_add_test(tc, foreign_keys_back_on_after_a_load);
     tcase_add_test(tc, duplicates_source_and_audit);
+    tcase_add_test(tc, import_source_recorded_once);
     tcase_add_test(tc, headers_unknown_and_mapped);
     tcase_add_test(tc, formula_cells_round_trip);
     tcase_add_test(tc, export_reimports_to_the_same_records);
