@@ -765,6 +765,30 @@ static void *sort_part_thread(void *p)
     return sort_part_run(p);
 }
 
+/* Clients in rank order are all over memory: each one's entry, rows and
+ * bytes a cache miss after the other, too short a run for the hardware to
+ * fetch ahead. Fetched in three steps, each a few clients before its use
+ * and after the step it reads. */
+static void prefetch_ahead(const gen *b, const uint32_t *rank_order, size_t r)
+{
+    enum { CLIENT_AHEAD = 16, ROWS_AHEAD = 8, BYTES_AHEAD = 4 };
+    if (r + CLIENT_AHEAD < b->ncl)
+        __builtin_prefetch(&b->cl[rank_order[r + CLIENT_AHEAD]]);
+    if (r + ROWS_AHEAD < b->ncl) {
+        const gen_client *c = &b->cl[rank_order[r + ROWS_AHEAD]];
+        for (uint32_t i = 0; i < c->nrows; i += 64 / sizeof *b->rows)
+            __builtin_prefetch(&b->rows[c->row0 + i]);
+    }
+    if (r + BYTES_AHEAD < b->ncl) {
+        const gen_client *c = &b->cl[rank_order[r + BYTES_AHEAD]];
+        if (c->nrows) {
+            const gen_row *first = &b->rows[c->row0], *last = &b->rows[c->row0 + c->nrows - 1];
+            for (uint64_t at = first->off; at < last->off + last->gl + last->tokl; at += 64)
+                __builtin_prefetch(b->arena + at);
+        }
+    }
+}
+
 /* All rows as sort elements in g order, sorted and encoded in two parts
  * on two threads. The elements are made in rank order straight into their
  * first byte's bucket, so each bucket is in rank order (the radix sort
@@ -797,6 +821,7 @@ static bool sort_rows(const gen *b, const uint32_t *rank_order, struct sort_part
     for (size_t v = 0, sum = 0; v < 256; sum += b->first[v++])
         at[v] = sum;
     for (size_t r = 0; r < b->ncl; r++) {
+        prefetch_ahead(b, rank_order, r);
         const gen_client *cl = &b->cl[rank_order[r]];
         for (uint32_t i = cl->row0; i < cl->row0 + cl->nrows; i++) {
             const gen_row *row = &b->rows[i];
