@@ -1,6 +1,7 @@
 #include "client.h"
 #include "utf8.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -393,10 +394,13 @@ static int grow(void **arr, size_t *n, size_t size, rk_err *err)
 {
     if (*n >= RK_MAX_LIST_ITEMS)
         return rk_err_set(err, RK_EFAIL, _("A list holds at most %d items."), RK_MAX_LIST_ITEMS);
-    void *p = realloc(*arr, (*n + 1) * size);
-    if (!p)
-        return rk_err_set(err, RK_EFAIL, _("Out of memory."));
-    *arr = p;
+    /* a reused client's array often has the room already (rk_client_reuse) */
+    void *p = *arr;
+    if (!p || malloc_usable_size(p) < (*n + 1) * size) {
+        if (!(p = realloc(*arr, (*n + 1) * size)))
+            return rk_err_set(err, RK_EFAIL, _("Out of memory."));
+        *arr = p;
+    }
     memset((char *)p + *n * size, 0, size);
     (*n)++;
     return RK_OK;
