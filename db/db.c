@@ -204,12 +204,13 @@ int rk_db_open(const char *path, const unsigned char key[RK_KEY_BYTES], bool cre
         free(db);
         return rk_err_set(err, RK_EFAIL, _("Out of memory opening the database %s."), path);
     }
-    /* Files made since session 4 have 4 KiB pages; older ones 1 KiB. */
+    /* An older file has older pages: the key opens it with those only. */
+    static const int older[] = RK_DB_OLDER_PAGE_SIZES;
     int rc = open_keyed(db, key, RK_DB_PAGE_SIZE, err);
-    if (!create && (rc & 0xff) == SQLITE_NOTADB) {
+    for (size_t i = 0; !create && (rc & 0xff) == SQLITE_NOTADB && i < RK_ARRAY_LEN(older); i++) {
         sqlite3_close_v2(db->h);
         db->h = NULL;
-        rc = open_keyed(db, key, RK_DB_LEGACY_PAGE_SIZE, err);
+        rc = open_keyed(db, key, older[i], err);
     }
     if (rc == -1)
         goto fail;

@@ -7,18 +7,20 @@
 
 typedef struct rk_db rk_db;
 
-/* 4 KiB pages: a million clients are a quarter as many pages to encrypt,
- * authenticate and write one by one as with SQLCipher 3's 1 KiB default
- * (BENCHMARKS.md). Registries made before session 4 keep 1 KiB pages and
- * open with them; copies (backup, rekey) are written with 4 KiB. */
-#define RK_DB_PAGE_SIZE 4096
-#define RK_DB_LEGACY_PAGE_SIZE 1024
+/* 8 KiB pages: a million clients are an eighth as many pages to encrypt,
+ * authenticate and write one by one as with SQLCipher 3's 1 KiB default,
+ * and a 1M-row import's two index builds read half as many as with 4 KiB
+ * (BENCHMARKS.md). Registries made earlier keep their pages (4 KiB since
+ * session 4, 1 KiB before) and open with them; copies (backup, rekey) are
+ * written with RK_DB_PAGE_SIZE. */
+#define RK_DB_PAGE_SIZE 8192
+#define RK_DB_OLDER_PAGE_SIZES { 4096, 1024 }
 
 /* Opens (or with create, creates) path with a raw 256-bit key
  * (x'<64 hex>', skipping SQLCipher's PBKDF2), sets cipher_compatibility = 3 so
  * SQLCipher 4 opens the same files, checks the key by reading sqlite_master,
- * opens RK_DB_PAGE_SIZE pages, or RK_DB_LEGACY_PAGE_SIZE ones when the file
- * has those, sets journal_mode=TRUNCATE, synchronous=FULL, busy_timeout, temp_store=MEMORY,
+ * opens RK_DB_PAGE_SIZE pages, or those of RK_DB_OLDER_PAGE_SIZES the file
+ * has, sets journal_mode=TRUNCATE, synchronous=FULL, busy_timeout, temp_store=MEMORY,
  * foreign_keys, secure_delete, then applies pending migrations.
  * RK_EAUTH: the key does not open the file; RK_EFAIL otherwise. */
 int  rk_db_open(const char *path, const unsigned char key[RK_KEY_BYTES], bool create,

@@ -45,7 +45,8 @@ enum {
     SB_TOKMAX = 256,
     /* An entry block is closed before an entry could take it past this
      * size: two blocks and their keys fit one 4 KiB page of
-     * SB_BLOCKS_TABLE (4,048 usable bytes under SQLCipher's reserve). */
+     * SB_BLOCKS_TABLE (4,048 usable bytes under SQLCipher's reserve), four
+     * an 8 KiB one. */
     SB_BLOCK_BYTES = 1900,
     SB_NAMES_BLOCK = 4096,     /* ranks per names block */
 };

@@ -146,35 +146,39 @@ START_TEST(test_wrong_key)
 }
 END_TEST
 
-/* New files have 4 KiB pages; a registry made with SQLCipher 3's 1 KiB
- * pages (before session 4) still opens, and keeps them. */
+/* New files have RK_DB_PAGE_SIZE pages; registries made with the older
+ * sizes (4 KiB, and SQLCipher 3's 1 KiB before session 4) still open, and
+ * keep theirs. */
 START_TEST(test_page_sizes)
 {
     rk_db *db = open_ok(key, true);
     ck_assert_int_eq(pragma_int(db, "PRAGMA page_size"), RK_DB_PAGE_SIZE);
     rk_db_close(db);
-    unlink(dbpath);
-
-    sqlite3 *h;
-    ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
-    char hex[2 * RK_KEY_BYTES + 4] = "x'";
-    for (int i = 0; i < RK_KEY_BYTES; i++)
-        sprintf(hex + 2 + 2 * i, "%02x", key[i]);
-    strcat(hex, "'");
-    ck_assert_int_eq(sqlite3_key(h, hex, (int)strlen(hex)), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_exec(h, "PRAGMA cipher_compatibility = 3; PRAGMA cipher_page_size = 1024;"
-                                     " CREATE TABLE old (x); INSERT INTO old VALUES ('kept');",
-                                  NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(h);
-    db = open_ok(key, false);
-    ck_assert_int_eq(pragma_int(db, "PRAGMA page_size"), RK_DB_LEGACY_PAGE_SIZE);
-    ck_assert_int_eq(pragma_int(db, "SELECT count(*) FROM old WHERE x = 'kept'"), 1);
-    rk_err err = { 0 };
-    ck_assert_int_eq(rk_db_integrity_check(db, &err), RK_OK);
-    rk_db_close(db);
-    /* And a wrong key is told as such for it too. */
-    rk_err err2 = { 0 };
-    ck_assert_int_eq(rk_db_open(dbpath, key2, false, &db, &err2), RK_EAUTH);
+    static const int older[] = RK_DB_OLDER_PAGE_SIZES;
+    for (size_t i = 0; i < sizeof older / sizeof older[0]; i++) {
+        unlink(dbpath);
+        sqlite3 *h;
+        ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+        char hex[2 * RK_KEY_BYTES + 4] = "x'";
+        for (int k = 0; k < RK_KEY_BYTES; k++)
+            sprintf(hex + 2 + 2 * k, "%02x", key[k]);
+        strcat(hex, "'");
+        ck_assert_int_eq(sqlite3_key(h, hex, (int)strlen(hex)), SQLITE_OK);
+        char sql[200];
+        snprintf(sql, sizeof sql, "PRAGMA cipher_compatibility = 3; PRAGMA cipher_page_size = %d;"
+                                  " CREATE TABLE old (x); INSERT INTO old VALUES ('kept');", older[i]);
+        ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(h);
+        db = open_ok(key, false);
+        ck_assert_int_eq(pragma_int(db, "PRAGMA page_size"), older[i]);
+        ck_assert_int_eq(pragma_int(db, "SELECT count(*) FROM old WHERE x = 'kept'"), 1);
+        rk_err err = { 0 };
+        ck_assert_int_eq(rk_db_integrity_check(db, &err), RK_OK);
+        rk_db_close(db);
+        /* And a wrong key is told as such for it too. */
+        rk_err err2 = { 0 };
+        ck_assert_int_eq(rk_db_open(dbpath, key2, false, &db, &err2), RK_EAUTH);
+    }
 }
 END_TEST
 
