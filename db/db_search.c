@@ -846,21 +846,13 @@ static bool sort_rows(const gen *b, const uint32_t *rank_order, struct sort_part
     return true;
 }
 
-/* Inserts the encoded parts, the per-key counts and the names. */
-static int write_base(sqlite3 *h, const gen *b, struct sort_part part[2], const uint32_t *rank_order)
+/* The old index gone, and the names of the new one's ranks: they need
+ * only the clients' order, not their sorted entries. */
+static int clear_and_name(sqlite3 *h, const gen *b, const uint32_t *rank_order)
 {
-    struct stat_out o;
-    int rc = stat_open(h, &o);
-    for (int p = 0; p < 2 && rc == SQLITE_OK; p++) {
-        rc = part[p].rc != SQLITE_OK ? part[p].rc : sb_writer_insert(&part[p].w, h);
-        for (size_t i = 0; i < part[p].nkeys && rc == SQLITE_OK; i++)
-            stat_put(&o, part[p].keys[i].key, part[p].keys[i].kl, part[p].keys[i].n);
-        last_rebuild.blocks += part[p].w.blocks;
-        last_rebuild.bytes += part[p].w.bytes;
-    }
-    int orc = stat_close(&o);
+    int rc = sqlite3_exec(h, "DELETE FROM search_key", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
-        rc = orc;
+        rc = sb_clear(h);
     sb_names_writer nw;
     if (rc == SQLITE_OK)
         rc = sb_names_writer_open(&nw, h);
@@ -874,6 +866,22 @@ static int write_base(sqlite3 *h, const gen *b, struct sort_part part[2], const 
     return rc != SQLITE_OK ? rc : nrc;
 }
 
+/* Inserts the encoded parts and the per-key counts. */
+static int write_base(sqlite3 *h, struct sort_part part[2])
+{
+    struct stat_out o;
+    int rc = stat_open(h, &o);
+    for (int p = 0; p < 2 && rc == SQLITE_OK; p++) {
+        rc = part[p].rc != SQLITE_OK ? part[p].rc : sb_writer_insert(&part[p].w, h);
+        for (size_t i = 0; i < part[p].nkeys && rc == SQLITE_OK; i++)
+            stat_put(&o, part[p].keys[i].key, part[p].keys[i].kl, part[p].keys[i].n);
+        last_rebuild.blocks += part[p].w.blocks;
+        last_rebuild.bytes += part[p].w.bytes;
+    }
+    int orc = stat_close(&o);
+    return rc != SQLITE_OK ? rc : orc;
+}
+
 /* A rebuild's rows in memory, from collecting to writing. */
 typedef struct built {
     gen b;
@@ -883,7 +891,7 @@ typedef struct built {
 
 /* Ranks the collected clients, sorts their rows and encodes them: the
  * part of a rebuild that needs no database. */
-static int rank_and_sort(built *x)
+static int rank_only(built *x)
 {
     gen *b = &x->b;
     double t1 = rk_monotonic_s();
@@ -894,13 +902,23 @@ static int rank_and_sort(built *x)
     if (!(x->rank_order = malloc((b->ncl + 1) * sizeof *x->rank_order)))
         return SQLITE_NOMEM;
     order_of = b;
-    if (!rank_clients(b, x->rank_order))
-        return SQLITE_NOMEM;
+    bool ranked = rank_clients(b, x->rank_order);
+    last_rebuild.order = rk_monotonic_s() - t1;
+    return ranked ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+static int sort_ranked(built *x)
+{
     double t2 = rk_monotonic_s();
-    bool sorted = sort_rows(b, x->rank_order, x->part);
-    last_rebuild.order = t2 - t1;
+    bool sorted = sort_rows(&x->b, x->rank_order, x->part);
     last_rebuild.sort = rk_monotonic_s() - t2;
     return sorted ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+static int rank_and_sort(built *x)
+{
+    int rc = rank_only(x);
+    return rc == SQLITE_OK ? sort_ranked(x) : rc;
 }
 
 static void free_built(built *x)
@@ -917,18 +935,17 @@ static void free_built(built *x)
     memset(x, 0, sizeof *x);
 }
 
-/* Replaces the index with the sorted rows, frees what the rebuild held,
- * and says what went wrong. */
-static int write_and_free(rk_db *db, built *x, int rc, rk_err *err)
+/* Replaces the index with the sorted rows (named: the old one is gone and
+ * the names are in already), frees what the rebuild held, and says what
+ * went wrong. */
+static int write_and_free(rk_db *db, built *x, int rc, bool named, rk_err *err)
 {
     sqlite3 *h = rk_db_handle(db);
     double t3 = rk_monotonic_s();
+    if (rc == SQLITE_OK && !named)
+        rc = clear_and_name(h, &x->b, x->rank_order);
     if (rc == SQLITE_OK)
-        rc = sqlite3_exec(h, "DELETE FROM search_key", NULL, NULL, NULL);
-    if (rc == SQLITE_OK)
-        rc = sb_clear(h);
-    if (rc == SQLITE_OK)
-        rc = write_base(h, &x->b, x->part, x->rank_order);
+        rc = write_base(h, x->part);
     last_rebuild.clients = x->b.ncl;
     last_rebuild.rows = x->b.nrows;
     last_rebuild.write = rk_monotonic_s() - t3;
@@ -951,7 +968,7 @@ int rk_search_rebuild(rk_db *db, rk_err *err)
     last_rebuild.collect = rk_monotonic_s() - t0;
     if (rc == SQLITE_OK)
         rc = rank_and_sort(&x);
-    return write_and_free(db, &x, rc, err);
+    return write_and_free(db, &x, rc, false, err);
 }
 
 /* ---- the feed: a rebuild from the clients of a load as they are added ----
@@ -976,6 +993,8 @@ struct rk_search_feed {
     feed_chunk *cur;           /* the loader's */
     built x;
     int rc;
+    bool ranked;               /* the clients' order is known (or cannot be) */
+    int rank_rc;
     double busy;               /* seconds the thread spent making rows */
 };
 
@@ -1050,8 +1069,15 @@ static void *feed_run(void *arg)
     }
     bool sort = !f->abandoned;
     pthread_mutex_unlock(&f->mu);
-    if (sort)
-        f->rc = rank_and_sort(&f->x);
+    if (sort) {
+        int rc = rank_only(&f->x);
+        pthread_mutex_lock(&f->mu);
+        f->ranked = true;
+        f->rank_rc = rc;
+        pthread_cond_broadcast(&f->cv);
+        pthread_mutex_unlock(&f->mu);
+        f->rc = rc == SQLITE_OK ? sort_ranked(&f->x) : rc;
+    }
     return NULL;
 }
 
@@ -1134,14 +1160,27 @@ void rk_search_feed_close(rk_search_feed *f)
 
 int rk_search_feed_finish(rk_db *db, rk_search_feed *f, rk_err *err)
 {
-    if (f->started) {
+    int named = SQLITE_OK;
+    bool early = false;
+    if (f->started)
         rk_search_feed_close(f);
-        pthread_join(f->thread, NULL);
+    if (db && f->started) {
+        /* The names go in while the entries are sorted: the loader would
+         * only wait for the sort (a second or so at a million clients). */
+        pthread_mutex_lock(&f->mu);
+        while (!f->ranked)
+            pthread_cond_wait(&f->cv, &f->mu);
+        early = f->rank_rc == SQLITE_OK;
+        pthread_mutex_unlock(&f->mu);
+        if (early)
+            named = clear_and_name(rk_db_handle(db), &f->x.b, f->x.rank_order);
     }
+    if (f->started)
+        pthread_join(f->thread, NULL);
     int rc = RK_OK;
     last_rebuild.collect = f->busy;
     if (db && f->started)
-        rc = write_and_free(db, &f->x, f->rc, err);
+        rc = write_and_free(db, &f->x, f->rc != SQLITE_OK ? f->rc : named, early, err);
     else
         free_built(&f->x);
     pthread_mutex_destroy(&f->mu);
