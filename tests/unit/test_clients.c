@@ -550,6 +550,25 @@ static bool has_index(rk_session *s, const char *name)
     return fix_sql_int(s, sql) == 1;
 }
 
+/* n generated clients, one of them (*dup, from index 2000 on) given the
+ * henkilötunnus of an earlier one (*orig); kept: its own code. Some
+ * generated clients have no code: the two taken have one. */
+static void clients_with_twin(rk_demo_gen *g, rk_client **cs, int n, int *dup, int *orig,
+                              char kept[16])
+{
+    rk_err err;
+    for (int i = 0; i < n; i++) {
+        cs[i] = rk_client_new();
+        ck_assert_msg(rk_demo_gen_client(g, cs[i], &err) == RK_OK, "%s", err.msg);
+    }
+    for (*dup = 2000; !cs[*dup]->value[RK_F_HETU][0];)
+        ++*dup;
+    for (*orig = 10; !cs[*orig]->value[RK_F_HETU][0];)
+        ++*orig;
+    snprintf(kept, 16, "%s", cs[*dup]->value[RK_F_HETU]);
+    ck_assert_int_eq(rk_client_set(cs[*dup], RK_F_HETU, cs[*orig]->value[RK_F_HETU], &err), RK_OK);
+}
+
 START_TEST(large_load_builds_indexes_after)
 {
     rk_session *dpo = fix_login("dpo");
@@ -557,19 +576,9 @@ START_TEST(large_load_builds_indexes_after)
     enum { N = 2500 };   /* above the size that makes a load large */
     static rk_client *cs[N];
     rk_err err;
-    for (int i = 0; i < N; i++) {
-        cs[i] = rk_client_new();
-        ck_assert_msg(rk_demo_gen_client(g, cs[i], &err) == RK_OK, "%s", err.msg);
-    }
-    /* some generated clients have no code: take two that have one */
-    int dup = 2000, orig = 10;
-    while (!cs[dup]->value[RK_F_HETU][0])
-        dup++;
-    while (!cs[orig]->value[RK_F_HETU][0])
-        orig++;
+    int dup, orig;
     char kept[16];
-    snprintf(kept, sizeof kept, "%s", cs[dup]->value[RK_F_HETU]);
-    ck_assert_int_eq(rk_client_set(cs[dup], RK_F_HETU, cs[orig]->value[RK_F_HETU], &err), RK_OK);
+    clients_with_twin(g, cs, N, &dup, &orig, kept);
     size_t bad = 0;
     ck_assert_int_eq(rk_clients_create_many(dpo, cs, N, "test", &bad, &err), RK_ECONFLICT);
     ck_assert_uint_eq(bad, (size_t)dup);
@@ -642,16 +651,9 @@ START_TEST(checked_stream_twin_fails_the_index)
     enum { N = 2500 };
     static rk_client *cs[N];
     rk_err err;
-    for (int i = 0; i < N; i++) {
-        cs[i] = rk_client_new();
-        ck_assert_msg(rk_demo_gen_client(g, cs[i], &err) == RK_OK, "%s", err.msg);
-    }
-    int dup = 2000, orig = 10;
-    while (!cs[dup]->value[RK_F_HETU][0])
-        dup++;
-    while (!cs[orig]->value[RK_F_HETU][0])
-        orig++;
-    ck_assert_int_eq(rk_client_set(cs[dup], RK_F_HETU, cs[orig]->value[RK_F_HETU], &err), RK_OK);
+    int dup, orig;
+    char kept[16];
+    clients_with_twin(g, cs, N, &dup, &orig, kept);
     struct vouched v = { cs, N, 0 };
     size_t count = 0;
     int rc = rk_clients_create_stream(dpo, vouched_next, &v, N, RK_STREAM_CHECKED, NULL, "test", &count,
