@@ -368,7 +368,7 @@ static int insert_numbered(rk_db *db, rk_client *c, int64_t customer_no, const c
     rk_client_set_raw(c, RK_F_CUSTOMER_NO, no);
 
     build_insert_sql();
-    if (bulk && bulk->insert)
+    if (bulk)
         st = bulk->insert;
     else if (prepare_hot(db, insert_sql, &st, err))
         return err->code;
@@ -380,7 +380,7 @@ static int insert_numbered(rk_db *db, rk_client *c, int64_t customer_no, const c
         sqlite3_bind_int64(st, 5, bulk->batch);
     else
         sqlite3_bind_null(st, 5);
-    bind_scalars(st, c, bulk && bulk->insert ? &bulk->empty_bound : NULL);
+    bind_scalars(st, c, bulk ? &bulk->empty_bound : NULL);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if ((rc & 0xff) == SQLITE_CONSTRAINT)   /* extended codes are on */

@@ -37,11 +37,7 @@ int rk_clients_create(rk_session *s, rk_client *c, int64_t *existing_id, rk_err 
  * (owned by the source, valid until the next call) or NULL at the end. */
 typedef int (*rk_client_source)(void *ctx, rk_client **out, rk_err *err);
 
-/* Adds every client the source gives in one transaction: all or none. Each
- * is checked as the card checks it; on failure *count is the index of the
- * one that failed (err says why), else how many were added. `expected`
- * (a hint: the number coming) lets a large batch build the search index in
- * one sorted pass instead of row by row. One audit event for the batch. */
+/* Flags of rk_clients_create_stream. */
 enum {
     /* The source has checked each client with rk_client_check and no two
      * share a henkilötunnus (an import checks its file's rows so): the
@@ -49,9 +45,16 @@ enum {
      * unique index still refuses a twin. */
     RK_STREAM_CHECKED = 1,
 };
-/* shared: a data source of every client of the batch (an import's file),
- * recorded once instead of in each client's list (rk_dbc_bulk_shared_source);
- * NULL for none. */
+
+/* Adds every client the source gives in one transaction: all or none. Each
+ * is checked as the card checks it (unless flags has RK_STREAM_CHECKED);
+ * on failure *count is the index of the one that failed (err says why),
+ * else how many were added. `expected` (a hint: the number coming) lets a
+ * large batch build the search index in one sorted pass instead of row by
+ * row. shared: a data source of every client of the batch (an import's
+ * file), recorded once instead of in each client's list
+ * (rk_dbc_bulk_shared_source); NULL for none. One audit event for the
+ * batch. */
 int rk_clients_create_stream(rk_session *s, rk_client_source next, void *ctx, size_t expected,
                              unsigned flags, const rk_source *shared, const char *details,
                              size_t *count, rk_err *err);
